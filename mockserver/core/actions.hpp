@@ -1,0 +1,28 @@
+#pragma once
+// What the engine asks its transport to do, in order.
+#include <chrono>
+#include <string>
+#include <variant>
+
+#include "envelope.hpp"
+#include "reply.hpp"
+
+namespace exosim::core {
+
+struct SendReply { Reply reply; };
+// Raw bytes (scripted faults: malformed replies, injection). Sent verbatim.
+struct SendRaw { std::string bytes; };
+// Wait before executing the next action (AUTH tarpit, scripted delays). Core owns no clock.
+struct Pause { std::chrono::milliseconds duration{0}; };
+// Begin the TLS handshake on the connection; answer with Engine::tls_established/tls_failed.
+struct StartTls {};
+// Persist the message; answer with Engine::message_stored. The engine accepts no input until then.
+struct StoreMessage { Envelope envelope; std::string content; };
+// Close the connection after everything before it was sent.
+struct Close {};
+// Stop answering but keep the connection open until the client gives up or the deadline (scripted stall).
+struct Stall {};
+
+using Action = std::variant<SendReply, SendRaw, Pause, StartTls, StoreMessage, Close, Stall>;
+
+}  // namespace exosim::core
