@@ -1,0 +1,127 @@
+"""Process control for `exosim serve` in tests: free ports, temp data dir, parsed listener lines."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+LISTENING = re.compile(r"^listening (?P<name>\S+) (?P<addr>\S+):(?P<port>\d+)")
+CONTROL = re.compile(r"^control (?P<addr>\S+):(?P<port>\d+)")
+
+
+def find_binary(name: str = "exosim") -> Path:
+    """The binary from $EXOSIM_BUILD_DIR/bin, else build/bin next to the repository root."""
+    root = Path(__file__).resolve().parents[3]
+    build = Path(os.environ.get("EXOSIM_BUILD_DIR", root / "build"))
+    path = build / "bin" / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: build first (ci/build) or set EXOSIM_BUILD_DIR")
+    return path
+
+
+@dataclass
+class StoredMessage:
+    id: str
+    meta: dict
+    eml: bytes
+
+
+class ExosimServer:
+    """One running `exosim serve`. Every listener binds port 0 unless the config says otherwise."""
+
+    def __init__(self, data_dir: Path, config: dict | None = None, extra_args: list[str] | None = None,
+                 startup_timeout: float = 30.0):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config_path = None
+        args = [str(find_binary()), "serve", "--data-dir", str(self.data_dir)]
+        if config is not None:
+            self.config_path = self.data_dir / "exosim-test.yaml"
+            self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+            args += ["--config", str(self.config_path)]
+        else:
+            args += ["--ephemeral-ports"]
+        args += extra_args or []
+        self.args = args
+        self.ports: dict[str, int] = {}
+        self.control_port: int | None = None
+        self.output: list[str] = []
+        self._ready = threading.Event()
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     errors="replace")
+        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader.start()
+        if not self._ready.wait(startup_timeout):
+            self.stop()
+            raise RuntimeError("exosim did not start:\n" + "\n".join(self.output))
+
+    def _read_output(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            line = line.rstrip("\n")
+            self.output.append(line)
+            if m := LISTENING.match(line):
+                self.ports[m["name"]] = int(m["port"])
+            elif m := CONTROL.match(line):
+                self.control_port = int(m["port"])
+            elif line.startswith("ready"):
+                self._ready.set()
+        self._ready.set()  # process ended: unblock the waiter, it checks ports
+
+    # --- addresses -------------------------------------------------------------------------
+    def port(self, listener: str) -> int:
+        if listener not in self.ports:
+            raise KeyError(f"no listener {listener!r}; have {sorted(self.ports)}; output:\n" +
+                           "\n".join(self.output))
+        return self.ports[listener]
+
+    @property
+    def ca_file(self) -> Path:
+        return self.data_dir / "tls" / "ca.pem"
+
+    # --- messages --------------------------------------------------------------------------
+    def messages(self) -> list[StoredMessage]:
+        out = []
+        mdir = self.data_dir / "messages"
+        if not mdir.is_dir():
+            return out
+        for eml in sorted(mdir.glob("*.eml")):
+            meta_path = eml.with_suffix(".json")
+            meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+            out.append(StoredMessage(eml.stem, meta, eml.read_bytes()))
+        return out
+
+    def wait_for_message(self, to: str | None = None, count: int = 1, timeout: float = 10.0) -> StoredMessage:
+        """The count-th stored message (optionally to a given recipient), waiting up to timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in self.messages()
+                     if to is None or to in [r.get("address") for r in m.meta.get("envelope", {}).get("rcpt_to", [])]]
+            if len(found) >= count:
+                return found[count - 1]
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no message (to={to}) after {timeout}s; have {len(self.messages())}")
+            time.sleep(0.05)
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._reader.join(timeout=2)
+        return self.proc.returncode
+
+    def kill9(self) -> None:
+        self.stop(signal.SIGKILL)
