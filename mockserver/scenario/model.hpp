@@ -1,0 +1,119 @@
+#pragma once
+// The scenario model: which endpoint a client is tested against, what the server does differently
+// from the profile (scripted behaviour), what the client is asked to send, and what is expected of
+// it. Loaded from YAML (scenarios/*.yaml) or JSON (control API); plain data, immutable once loaded.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace exosim::scenario {
+
+// The SMTP steps a script can act on.
+enum class Step { greeting, ehlo, helo, starttls, auth, mail, rcpt, data, end_of_data, bdat, rset, quit, noop, any };
+
+// What the server does at a step instead of (or in addition to) the profile's reply.
+struct Action {
+    std::optional<std::string> reply;          // full reply text incl. code, e.g. "451 4.3.0 try later";
+                                               // several lines joined with \n become a multi-line reply
+    std::optional<std::string> raw;            // exact bytes instead of the reply (malformed replies)
+    std::optional<std::string> append_raw;     // bytes appended in the same write after the reply
+    std::vector<std::size_t> split_at;         // write the reply in pieces at these offsets
+    std::chrono::milliseconds delay{0};        // wait before replying
+    bool close = false;                        // close after (or instead of, with no reply) replying
+    bool stall = false;                        // never answer; keep the connection open
+    bool no_reply = false;                     // swallow the reply (with close or stall)
+};
+
+// Which occurrences of a step a rule applies to.
+struct Match {
+    Step step = Step::any;
+    std::optional<unsigned> attempt;           // 1-based connection number of the scenario run
+    std::optional<unsigned> nth;               // 1-based occurrence of the step within the run
+    std::optional<std::string> recipient;      // RCPT only: the forward-path address
+    std::optional<unsigned> times;             // apply to at most this many matches ("451 twice")
+    std::optional<double> probability;        // apply with this probability, from the seeded RNG
+};
+
+struct Rule {
+    Match match;
+    Action action;
+};
+
+struct Capabilities {
+    std::optional<std::vector<std::string>> before_tls;  // replace the EHLO list before TLS
+    std::optional<std::vector<std::string>> after_tls;   // replace the EHLO list after TLS
+    std::vector<std::string> remove;                      // keywords to strip (e.g. STARTTLS)
+    std::vector<std::string> add;                         // lines to add (look-alikes: XSTARTTLS)
+};
+
+enum class CertificateKind { valid, self_signed, unknown_ca, wrong_host, expired, not_yet_valid, missing_intermediate };
+
+struct TlsScript {
+    std::optional<std::string> min;            // "1.0".."1.3"
+    std::optional<std::string> max;
+    std::optional<std::string> ciphers;
+    CertificateKind certificate = CertificateKind::valid;
+    bool starts = true;                        // false: reply to STARTTLS but never start TLS
+};
+
+struct ServerScript {
+    std::optional<std::string> greeting;       // replaces the banner (any code)
+    Capabilities capabilities;
+    TlsScript tls;
+    std::vector<Rule> rules;                   // first matching rule wins
+    std::uint64_t seed = 1;                    // seeds probability rules: same seed, same faults
+};
+
+// What the client under test is asked to do; fills the command template placeholders.
+struct Send {
+    std::string security = "starttls";        // starttls | implicit | none
+    std::string auth = "login";                // login | plain | xoauth2 | none
+    std::string user;
+    std::string password;
+    std::string from;
+    std::vector<std::string> to;
+    std::string subject = "exosim test";
+    std::string body = "exosim test message";
+    std::optional<std::string> attachment;    // path relative to the scenario file, or "generated:pdf"
+    std::string servername;                    // TLS name the client should verify
+};
+
+enum class Outcome { delivered, rejected, deferred, aborted };
+enum class Verdict { pass, fail, error, skipped };
+
+struct Expectation {
+    Outcome outcome = Outcome::delivered;
+    // Rule id -> expected verdict for rules that must hold or must be caught (e.g. "no-plaintext-credentials": pass).
+    std::map<std::string, Verdict> rules;
+    unsigned max_attempts = 1;                 // the harness runs the client up to this many times
+    std::optional<unsigned> min_attempts;      // retries expected after 4xx
+};
+
+struct Scenario {
+    std::string id;                            // unique, file stem by default
+    std::string title;
+    std::string description;
+    std::string source_file;                   // for error messages and reports
+    std::string endpoint = "submission";       // listener name (profile comes from the listener)
+    std::map<std::string, std::string> tenant; // tenant setting overrides ("smtp_auth_disabled": "true")
+    std::vector<std::string> tags;             // e.g. "CC-01", "printer-certification"
+    ServerScript server;
+    Send send;
+    Expectation expect;
+};
+
+struct Suite {
+    std::string name;
+    std::string description;
+    std::vector<std::string> scenario_files;   // resolved relative to the suite file
+};
+
+std::string_view step_name(Step s);
+std::optional<Step> step_from_name(std::string_view name);
+std::string_view outcome_name(Outcome o);
+std::string_view verdict_name(Verdict v);
+
+}  // namespace exosim::scenario
