@@ -1,5 +1,6 @@
 #pragma once
 // Stateless parser for one command line (CRLF already removed).
+#include <string>
 #include <string_view>
 
 #include "command.hpp"
@@ -23,7 +24,12 @@ struct CommandParse {
     CommandError error = CommandError::none;
 };
 
-// `line` excludes the CRLF. `utf8_paths` is true when the MAIL carries SMTPUTF8 (checked per command).
+// `line` excludes the CRLF. MAIL paths may be UTF-8 only with the SMTPUTF8 parameter (else
+// non_ascii_path); RCPT paths are accepted in UTF-8 and the engine checks the transaction's SMTPUTF8.
 CommandParse parse_command(std::string_view line);
+
+// Canonical text of a parsed command (no CRLF): parse_command(format_command(c)) parses to the
+// same command (FZ-01 round trip). Raw parameters are written as received.
+std::string format_command(const Command& c);
 
 }  // namespace exosim::core

@@ -27,6 +27,10 @@ public:
     // Feed bytes received from the client. All bytes are taken (buffered internally up to
     // limits::max_pipelined_input while the engine waits for TLS or storage).
     void feed(std::string_view bytes);
+    // Client bytes that arrived before the greeting was sent (e.g. during a greeting delay): recorded
+    // as Finding{"pregreet"}; with settings.reject_pregreet answered by 554 and Close, otherwise fed.
+    // feed() before start() is treated the same way once start() runs.
+    void feed_pregreet(std::string_view bytes);
     // The client closed its side; a partial message is discarded.
     void eof();
     // Deadline for the current step passed (RFC 5321 4.5.3.2): 421 and close.
@@ -51,8 +55,10 @@ public:
     // True while waiting for an action's outcome (TLS or store); the transport must not feed meanwhile.
     bool waiting() const;
 
-private:
+    // Internal state, defined in engine_impl.hpp (split over engine*.cpp); not part of the interface.
     struct Impl;
+
+private:
     std::unique_ptr<Impl> impl_;
 };
 

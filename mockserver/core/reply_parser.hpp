@@ -38,13 +38,22 @@ public:
     bool feed(std::string_view bytes);
     std::optional<ParsedReply> next();
     ReplyError error() const { return error_; }
-    // Bytes received but not yet part of a complete reply (TLS upgrade must find this empty).
-    std::size_t pending_bytes() const { return buffer_.size() + partial_raw_.size(); }
-    // Drop buffered bytes (STARTTLS upgrade: CVE-2021-22947 class), returns how many were dropped.
+    // Bytes received but not yet handed out by next(): a partial reply, or complete replies nobody has
+    // read yet (TLS upgrade must find this empty: anything here arrived in plaintext).
+    std::size_t pending_bytes() const { return buffer_.size() + partial_raw_.size() + unread_bytes(); }
+    // Drop buffered bytes and unread replies (STARTTLS upgrade: CVE-2021-22947 class, CC-04); returns
+    // how many bytes were dropped. An error state is kept: the stream it came from was broken.
     std::size_t discard_pending();
+    // True once a line ended in a bare LF while accept_bare_lf was set.
+    bool saw_bare_line_ending() const { return saw_bare_line_ending_; }
 
 private:
+    void consume_line(std::string_view raw_line);  // one line including its LF
+    void complete_reply();
+    std::size_t unread_bytes() const;
+
     bool accept_bare_lf_;
+    bool saw_bare_line_ending_ = false;
     std::string buffer_;
     std::string partial_raw_;
     std::vector<std::string> partial_lines_;

@@ -2,8 +2,10 @@
 // The policy seam: the engine checks syntax and order, the policy decides acceptance and wording.
 // Exchange Online profiles and scenario overrides implement or decorate this interface.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reply.hpp"
@@ -21,7 +23,8 @@ enum class ProtocolError {
     bad_path,               // 501 5.1.3
     bad_param,              // 555 5.5.4
     utf8_not_negotiated,    // 553 5.6.7
-    bare_line_ending,       // 500 5.5.2 / 421 in reject mode
+    bare_line_ending,       // 500 5.5.2 / 421 in reject mode (a command line)
+    bare_line_ending_in_data, // 550 5.6.11 message refused: bare CR/LF in its content (reject mode)
     too_many_recipients,    // 452 4.5.3
     message_too_big,        // 552 5.3.4
     no_valid_recipients,    // 554 5.5.1

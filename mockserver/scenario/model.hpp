@@ -21,6 +21,7 @@ struct Action {
     std::optional<std::string> raw;            // exact bytes instead of the reply (malformed replies)
     std::optional<std::string> append_raw;     // bytes appended in the same write after the reply
     std::vector<std::size_t> split_at;         // write the reply in pieces at these offsets
+    std::size_t split_every = 0;               // write the reply in pieces of this many bytes (CC-12); 0: off
     std::chrono::milliseconds delay{0};        // wait before replying
     bool close = false;                        // close after (or instead of, with no reply) replying
     bool stall = false;                        // never answer; keep the connection open
@@ -32,9 +33,11 @@ struct Match {
     Step step = Step::any;
     std::optional<unsigned> attempt;           // 1-based connection number of the scenario run
     std::optional<unsigned> nth;               // 1-based occurrence of the step within the run
+    std::optional<unsigned> from_nth;          // this occurrence and all later ones (CC-19: RCPT 101 on)
     std::optional<std::string> recipient;      // RCPT only: the forward-path address
     std::optional<unsigned> times;             // apply to at most this many matches ("451 twice")
     std::optional<double> probability;        // apply with this probability, from the seeded RNG
+    std::optional<bool> after_tls;             // true: only inside TLS; false: only before TLS
 };
 
 struct Rule {
@@ -115,5 +118,9 @@ std::string_view step_name(Step s);
 std::optional<Step> step_from_name(std::string_view name);
 std::string_view outcome_name(Outcome o);
 std::string_view verdict_name(Verdict v);
+std::optional<Outcome> outcome_from_name(std::string_view name);
+std::optional<Verdict> verdict_from_name(std::string_view name);
+std::string_view certificate_kind_name(CertificateKind k);
+std::optional<CertificateKind> certificate_kind_from_name(std::string_view name);
 
 }  // namespace exosim::scenario

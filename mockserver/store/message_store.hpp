@@ -2,11 +2,18 @@
 // Durable capture of accepted messages: <dir>/messages/<id>.eml + <id>.json. On disk mode a message
 // is fsync'ed (file and directory) before store() returns, and appears atomically (write to a
 // temporary name, fsync, rename, fsync the directory): never half-present after a crash.
+//
+// A message exists iff <id>.eml exists; its <id>.json is renamed into place first. On start the
+// store deletes leftover ".tmp-*" files and any .json or .eml without its partner (a store() that
+// had not returned, so nothing acknowledged is lost). Ids sort by arrival:
+// "20250131T123456789Z-000001-1a2b3c4d" (UTC time, per-process counter, per-process random).
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/envelope.hpp"
@@ -26,8 +33,8 @@ struct MessageMeta {
     std::string auth_identity;
     std::string helo;
     core::Envelope envelope;
-    std::size_t size = 0;
-    std::chrono::system_clock::time_point received_at;
+    std::size_t size = 0;     // set by store() to the content size
+    std::chrono::system_clock::time_point received_at;  // store() fills it when left at the epoch
     // Policy annotations (e.g. {"deliver_after": "...", "spf": "pass"}) as a JSON object text.
     std::string annotations_json = "{}";
 };
@@ -37,23 +44,51 @@ struct StoredMessage {
     std::string content;
 };
 
+// The metadata document (one JSON object, no newline). Text that is not valid UTF-8 is written
+// with U+FFFD in place of the invalid bytes; the raw bytes of the content live only in the .eml.
+// Invalid annotations_json becomes {"invalid_annotations": "<text>"}.
+std::string meta_to_json(const MessageMeta& meta);
+// Inverse of meta_to_json (missing fields keep their defaults); nullopt when not a JSON object.
+std::optional<MessageMeta> meta_from_json(std::string_view json);
+
 class MessageStore {
 public:
+    // Disk mode creates <data_dir>/messages and cleans up after a crash (see above); throws
+    // std::filesystem::filesystem_error when the directory cannot be created.
     MessageStore(std::filesystem::path data_dir, CaptureMode mode);
+    ~MessageStore();
+    MessageStore(const MessageStore&) = delete;
+    MessageStore& operator=(const MessageStore&) = delete;
+
     // Thread-safe. Returns the id, or nullopt when the write failed (the engine answers 451).
+    // Off mode returns an id and keeps nothing.
     std::optional<std::string> store(MessageMeta meta, std::string_view content);
+    // Sorted by id (arrival order); on disk read from the directory, so a restart keeps them.
     std::vector<MessageMeta> list() const;
     std::optional<StoredMessage> get(const std::string& id) const;
     bool remove(const std::string& id);
     void clear();
     CaptureMode mode() const { return mode_; }
+    // Directory holding <id>.eml/.json (disk mode).
+    const std::filesystem::path& messages_dir() const { return messages_dir_; }
+    // Why the last store() failed, for the log; empty when none has.
+    std::string last_error() const;
 
 private:
+    std::string next_id();
+    std::optional<std::string> store_on_disk(const MessageMeta& meta, std::string_view content);
+    void recover();
+
     std::filesystem::path dir_;
     CaptureMode mode_;
     mutable std::mutex mutex_;
     std::vector<StoredMessage> memory_;  // memory mode
-    // ... implementation detail members may be added
+    std::filesystem::path messages_dir_;
+    int lock_fd_ = -1;                   // flock held for the store's life once recovery ran
+    std::string instance_;               // random hex, distinguishes processes in ids
+    std::uint64_t counter_ = 0;
+    std::int64_t last_ms_ = 0;           // ids never go back when the wall clock does
+    std::string last_error_;
 };
 
 }  // namespace exosim::store

@@ -31,7 +31,13 @@ struct Timeouts {
     std::chrono::milliseconds tls_handshake{std::chrono::minutes(5)};
     // Postfix smtpd_min_data_rate: the DATA deadline grows by 1 s per this many bytes received.
     std::size_t min_data_rate = 500;
+    // A blackhole listener keeps a silent connection at most this long.
+    std::chrono::milliseconds blackhole{std::chrono::minutes(10)};
 };
+
+// What a listener does with a connection. `blackhole` and `refuse` emulate ports where Exchange
+// Online offers no SMTP service (exo-465): accept and never answer, or close at once.
+enum class ListenerBehaviour { smtp, blackhole, refuse };
 
 struct ListenerLimits {
     std::size_t max_connections = 1000;
@@ -47,6 +53,7 @@ struct ListenerConfig {
     TlsSettings tls;
     Timeouts timeouts;
     ListenerLimits limits;
+    ListenerBehaviour behaviour = ListenerBehaviour::smtp;
 };
 
 }  // namespace exosim::transport

@@ -1,0 +1,97 @@
+#pragma once
+// Everything an Exchange Online policy reads: the tenant directory, the clock, the cross-session
+// submission state, the token verifier, and the settings for every value the reference could not
+// confirm. Built once by the app from config and captured by sessions as shared_ptr<const ...>.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "policy/clock.hpp"
+#include "policy/exchange_online/replies.hpp"
+#include "policy/tenant.hpp"
+#include "policy/throttle.hpp"
+#include "policy/token.hpp"
+
+namespace exosim::policy::exo {
+
+// Where the 432 4.3.2 of the 4th concurrent session is given (§11 [DOC] names no stage).
+enum class ThreadLimitStage { end_of_data, mail };
+// §13.4: per-RCPT 452 4.5.3 or the NDR-style 550 5.5.3 RESOLVER.ADR.RecipLimit.
+enum class RecipientLimitReply { per_rcpt_452, ndr_550 };
+// exo-465: Microsoft's port 465 times out (§1 [WIRE]); the transport implements these.
+enum class ImplicitTlsBehaviour {
+    silent,  // accept, never answer (default: what devices see against Microsoft)
+    refuse,  // close the TCP connection at once
+    serve,   // complete implicit TLS and run exo-submission (lab convenience, not Microsoft's behaviour)
+};
+
+// ------------------------------------------------------------------------------------------------
+// Configurable values. Those the reference marks unconfirmed (§13) carry their most likely default
+// and are listed here for the README:
+//   mx_banner_session_id         true   §13.1  tenant MX banner carries "[session id]" (seen on consumer MX)
+//   mx_starttls_after_tls        false  §13.1  MX EHLO after TLS drops STARTTLS, no AUTH
+//   too_many_recipients_reply    452    §13.4  "452 4.5.3 Too many recipients" per RCPT (alt: 550 5.5.3)
+//   message_too_big              552    §13.5  "552 5.3.4 Message size exceeds fixed maximum message size"
+//   message rate                 delay  §13.6  30/min: 250 given, deliver_after annotated, no wire reply
+//   tenant.external_relay_reply  5.7.64 §13.7  external direct send (alt: 5.4.1, 5.7.54)
+//   direct-send 5.7.68 stage     RCPT   §13.7  (3P: "at RCPT TO")
+//   mailbox 5.7.139 suffix       yes    §13.8  "Visit https://aka.ms/smtp_auth_disabled ..." + bracket
+//   5.7.30 basic auth retired    text   §13.9  doc text + bracket, never seen on the wire
+//   xoauth2_case_sensitive       false  §13.11 "auth xoauth2" in lower case accepted (MS sample)
+//   thread_limit_stage           end_of_data   432 4.3.2 is a STOREDRV (store submission) reply
+//   legacy_tls_refuse_at_ehlo    false  421 4.7.66 seen as the reply to AUTH (javax AuthenticationFailed);
+//                                       given at the first AUTH or MAIL after a TLS 1.0/1.1 handshake
+//   exo-legacy opt-in check      AUTH   tenant known only after AUTH: 421 4.7.66 at AUTH when the
+//                                       mailbox's tenant has not set allow_legacy_tls
+//   auth_tarpit                  5 s    §0 ~5 s before every 535 (0 in tests)
+//   lockout threshold/duration   10/60s smart lockout (INFER), ThrottleLimits
+//   reject_missing_from          false  550 5.7.512 stage unconfirmed (NDR table only)
+//   bare LF in DATA              normalize  INFER: Exchange accepts bare LF
+//   relay with a foreign sender  tenant.external_relay_reply (5.7.64)  INFER
+// ------------------------------------------------------------------------------------------------
+struct ExoSettings {
+    // Front end serving smtp.office365.com (§0 [WIRE] examples).
+    NodeIdentity frontend{"SY5P282CA0097", "AUSP282", "PROD.OUTLOOK.COM"};
+    std::string frontend_domain = "outlook.office365.com";
+    // Mailbox server named in "[Hostname=...]" of the 250 and in generated Message-IDs (§5 [WIRE]).
+    NodeIdentity mailbox_server{"SYBP282MB2635", "AUSP282", "PROD.OUTLOOK.COM"};
+    // EOP node of the MX (§0: newer PEPF style; the bracket suffix is lower case on the wire).
+    NodeIdentity mx_frontend{"SG2PEPF000B66CE", "apcprd03", "prod.outlook.com"};
+    std::string mx_domain = "mail.protection.outlook.com";
+    NodeIdentity mx_mailbox_server{"TYZPR06MB6239", "apcprd06", "prod.outlook.com"};
+
+    BracketStyle bracket_style = BracketStyle::current;
+    bool banner_session_id = true;     // §0 [WIRE] since 2024/2025
+    bool mx_banner_session_id = true;  // §13.1
+    std::uint64_t max_message_size = 157286400;  // §3 [WIRE] SIZE 157286400
+
+    std::chrono::milliseconds auth_tarpit{5000};  // §0 [WIRE timing]
+    bool legacy_tls_refuse_at_ehlo = false;
+    bool xoauth2_case_sensitive = false;
+    ThreadLimitStage thread_limit_stage = ThreadLimitStage::end_of_data;
+    RecipientLimitReply too_many_recipients_reply = RecipientLimitReply::per_rcpt_452;
+    bool reject_missing_from = false;
+    bool normalize_bare_lf = true;
+    std::size_t mx_max_recipients_per_domain = 200;  // §11 [DOC] "more than 200 ... 4.5.3"
+    double mx_reported_transfer_seconds = 0.132;     // the "bytes in <s>" figure of the MX 250
+    ImplicitTlsBehaviour implicit_tls = ImplicitTlsBehaviour::silent;
+};
+
+struct ExoEnvironment {
+    std::shared_ptr<const Directory> directory;
+    std::shared_ptr<const Clock> clock;
+    // Shared by all submission sessions (exo-submission, exo-legacy, exo-465) of the process.
+    std::shared_ptr<SubmissionState> submission;
+    std::shared_ptr<const TokenVerifier> tokens;
+    ExoSettings settings;
+};
+
+// A complete environment: default_directory() unless given, RealClock unless given, a fresh
+// SubmissionState with default limits, and a TokenIssuer over `token_secret`.
+std::shared_ptr<const ExoEnvironment> make_environment(std::string token_secret,
+                                                       std::shared_ptr<const Clock> clock = nullptr,
+                                                       std::shared_ptr<const Directory> directory = nullptr,
+                                                       ExoSettings settings = {}, ThrottleLimits limits = {});
+
+}  // namespace exosim::policy::exo

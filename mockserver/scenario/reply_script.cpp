@@ -1,0 +1,129 @@
+// Rewriting of SendReply actions into scripted bytes (security-tests.md (c) item 2).
+#include "scenario/reply_script.hpp"
+
+#include <type_traits>
+
+namespace exosim::scenario {
+
+namespace {
+
+std::optional<Step> step_of(core::Verb v) {
+    switch (v) {
+        case core::Verb::ehlo: return Step::ehlo;
+        case core::Verb::helo: return Step::helo;
+        case core::Verb::starttls: return Step::starttls;
+        case core::Verb::auth: return Step::auth;
+        case core::Verb::mail: return Step::mail;
+        case core::Verb::rcpt: return Step::rcpt;
+        case core::Verb::data: return Step::data;
+        case core::Verb::bdat: return Step::bdat;
+        case core::Verb::rset: return Step::rset;
+        case core::Verb::quit: return Step::quit;
+        case core::Verb::noop: return Step::noop;
+        default: return std::nullopt;
+    }
+}
+
+std::vector<std::size_t> split_points(const Action& a, std::size_t size) {
+    std::vector<std::size_t> points;
+    if (a.split_every > 0) {
+        for (std::size_t at = a.split_every; at < size; at += a.split_every) points.push_back(at);
+    }
+    for (std::size_t at : a.split_at) {
+        if (at < size) points.push_back(at);
+    }
+    return points;
+}
+
+}  // namespace
+
+// Steps of this batch's replies, in order; the current step carries over between batches (the
+// reply to the final dot comes in the batch after StoreMessage).
+std::vector<std::optional<Step>> ReplyScript::reply_steps(const std::vector<core::Event>& events) {
+    std::vector<std::optional<Step>> steps;
+    for (const core::Event& e : events) {
+        if (const auto* c = std::get_if<core::CommandReceived>(&e)) step_ = step_of(c->verb);
+        if (std::holds_alternative<core::MessageReceived>(e)) step_ = Step::end_of_data;
+        if (std::holds_alternative<core::ReplyProduced>(e)) steps.push_back(step_);
+    }
+    return steps;
+}
+
+// The first pending action for this reply. Entries ahead of it belong to replies that were never
+// produced (the engine answered otherwise) and are dropped; a scripted reply must match exactly,
+// so an engine error reply at the same step (e.g. 501 to a malformed RCPT) is left alone.
+std::optional<PendingAction> ReplyScript::take_pending(std::optional<Step> step, const core::Reply& reply) {
+    auto& q = session_->pending;
+    for (auto it = q.begin(); step && it != q.end(); ++it) {
+        if (it->step == *step && (!it->reply || *it->reply == reply)) {
+            PendingAction found = std::move(*it);
+            q.erase(q.begin(), it + 1);
+            return found;
+        }
+    }
+    return std::nullopt;
+}
+
+void ReplyScript::apply(const PendingAction& p, core::SendReply reply, std::vector<core::Action>& out) {
+    const Action& a = p.action;
+    if (a.delay.count() > 0) out.emplace_back(core::Pause{a.delay});
+    if (a.stall) {
+        out.emplace_back(core::Stall{});
+        stalled_ = true;
+        return;
+    }
+    const bool reshaped = a.raw || a.append_raw || a.no_reply || !a.split_at.empty() || a.split_every > 0;
+    if (!reshaped) {
+        out.emplace_back(std::move(reply));
+    } else {
+        std::string bytes = a.no_reply ? std::string{} : a.raw ? *a.raw : reply.reply.render();
+        if (a.append_raw) bytes += *a.append_raw;
+        std::size_t from = 0;
+        for (std::size_t at : split_points(a, bytes.size())) {
+            out.emplace_back(core::SendRaw{bytes.substr(from, at - from)});
+            out.emplace_back(core::Pause{split_pause});
+            from = at;
+        }
+        if (from < bytes.size()) out.emplace_back(core::SendRaw{bytes.substr(from)});
+    }
+    if (a.close) {
+        out.emplace_back(core::Close{});
+        closed_ = true;
+    }
+}
+
+void ReplyScript::after_stall(core::Action a, std::vector<core::Action>& out) const {
+    if (std::holds_alternative<core::StoreMessage>(a) || std::holds_alternative<core::Close>(a)) {
+        out.push_back(std::move(a));
+    }
+}
+
+std::vector<core::Action> ReplyScript::rewrite(const std::vector<core::Event>& events,
+                                               std::vector<core::Action> actions) {
+    const auto steps = reply_steps(events);
+    std::size_t reply_index = 0;
+    std::vector<core::Action> out;
+    for (core::Action& action : actions) {
+        if (closed_) break;
+        if (stalled_) {
+            after_stall(std::move(action), out);
+            continue;
+        }
+        auto* send = std::get_if<core::SendReply>(&action);
+        if (send == nullptr) {
+            out.push_back(std::move(action));
+            continue;
+        }
+        // Without a ReplyProduced per SendReply the current step is the best attribution left.
+        const std::optional<Step> step = reply_index < steps.size() ? steps[reply_index] : step_;
+        ++reply_index;
+        if (auto pending = take_pending(step, send->reply)) {
+            apply(*pending, std::move(*send), out);
+        } else {
+            out.push_back(std::move(action));
+        }
+    }
+    return out;
+}
+
+}  // namespace exosim::scenario

@@ -1,0 +1,172 @@
+// Scripted decisions and capabilities over the inner policy (security-tests.md (c) items 1 and 3).
+#include "scenario/script_policy.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/ascii.hpp"
+#include "scenario/reply_text.hpp"
+
+namespace exosim::scenario {
+
+namespace {
+
+using core::Decision;
+using core::Reply;
+
+bool has_effects_beyond_reply(const Action& a) {
+    return a.raw || a.append_raw || !a.split_at.empty() || a.split_every > 0 || a.delay.count() > 0 || a.close ||
+           a.stall || a.no_reply;
+}
+
+// Validated when the scenario was loaded; a text that fails here was built in code, not loaded.
+std::optional<Reply> reply_of(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    std::string error;
+    return parse_reply_text(*text, error);
+}
+
+std::string_view first_token(std::string_view line) {
+    const auto start = line.find_first_not_of(' ');
+    if (start == std::string_view::npos) return {};
+    line.remove_prefix(start);
+    return line.substr(0, line.find(' '));
+}
+
+// Exchange Online's answer to STARTTLS, used when TLS must not start and nothing else was scripted.
+Reply starttls_ready() { return Reply(220, core::EnhancedCode{2, 0, 0}, "SMTP server ready"); }
+
+}  // namespace
+
+Decision decision_for(const Reply& reply) {
+    if (reply.code == 421) return Decision::drop(reply);
+    if (reply.code < 400) return Decision::ok_with(reply);
+    return Decision::reject(reply);
+}
+
+ScriptPolicy::ScriptPolicy(std::unique_ptr<core::SessionPolicy> inner, std::shared_ptr<const Scenario> scenario,
+                           std::shared_ptr<Cursor> cursor)
+    : inner_(std::move(inner)), scenario_(std::move(scenario)), cursor_(std::move(cursor)),
+      session_(std::make_shared<ScriptSession>()) {
+    session_->attempt = cursor_->begin_connection();
+}
+
+std::optional<Reply> ScriptPolicy::script(Step step, const core::SessionState& s, std::string_view recipient) const {
+    const auto index = cursor_->match({step, session_->attempt, recipient, s.tls_active()});
+    if (!index) return std::nullopt;
+    const Action& action = cursor_->rule(*index).action;
+    std::optional<Reply> reply = reply_of(action.reply);
+    if (has_effects_beyond_reply(action)) session_->pending.push_back({step, reply, action});
+    return reply;
+}
+
+Decision ScriptPolicy::on_connect(const core::SessionState& s) {
+    auto reply = script(Step::greeting, s);
+    if (!reply) reply = reply_of(scenario_->server.greeting);
+    return reply ? decision_for(*reply) : inner_->on_connect(s);
+}
+
+Decision ScriptPolicy::on_ehlo(const core::SessionState& s, std::string_view domain, bool esmtp) {
+    const auto reply = script(esmtp ? Step::ehlo : Step::helo, s);
+    return reply ? decision_for(*reply) : inner_->on_ehlo(s, domain, esmtp);
+}
+
+// before_tls/after_tls replace the profile's list; then `remove` drops lines whose keyword (first
+// token) equals one given, case-insensitively and as a whole token (removing STARTTLS keeps
+// XSTARTTLS, CC-29); then `add` appends lines verbatim, inside and outside TLS alike.
+core::Capabilities ScriptPolicy::capabilities(const core::SessionState& s) const {
+    core::Capabilities caps = inner_->capabilities(s);
+    const Capabilities& script = scenario_->server.capabilities;
+    const auto& replacement = s.tls_active() ? script.after_tls : script.before_tls;
+    if (replacement) caps.lines = *replacement;
+    std::erase_if(caps.lines, [&](const std::string& line) {
+        return std::any_of(script.remove.begin(), script.remove.end(),
+                           [&](const std::string& k) { return core::ascii::iequals(first_token(line), k); });
+    });
+    caps.lines.insert(caps.lines.end(), script.add.begin(), script.add.end());
+    return caps;
+}
+
+// RFC 3207 4: only 220 begins the handshake. Any other scripted answer, even a positive one
+// (CC-02: "354 do something else"), leaves the session in plaintext.
+Decision ScriptPolicy::on_starttls(const core::SessionState& s) {
+    const auto reply = script(Step::starttls, s);
+    Decision d = reply ? decision_for(*reply) : inner_->on_starttls(s);
+    if (d.kind != Decision::Kind::proceed) return d;
+    if (!scenario_->server.tls.starts) {
+        d.kind = Decision::Kind::reject;
+        if (!d.reply) d.reply = starttls_ready();
+    } else if (d.reply && d.reply->code != 220) {
+        d.kind = Decision::Kind::reject;
+    }
+    return d;
+}
+
+// A scripted refusal answers the AUTH command itself; a scripted success is given once the client
+// has completed the exchange, so the client still sends its credentials (which the verdicts judge).
+Decision ScriptPolicy::on_auth_start(const core::SessionState& s, std::string_view mechanism) {
+    auth_reply_.reset();
+    const auto reply = script(Step::auth, s);
+    if (reply && reply->positive()) {
+        auth_reply_ = reply;
+        return Decision::ok();
+    }
+    return reply ? decision_for(*reply) : inner_->on_auth_start(s, mechanism);
+}
+
+Decision ScriptPolicy::on_auth(const core::SessionState& s, const core::Credentials& c) {
+    if (auth_reply_) {
+        Reply r = *std::exchange(auth_reply_, std::nullopt);
+        return Decision::ok_with(std::move(r));
+    }
+    return inner_->on_auth(s, c);
+}
+
+Decision ScriptPolicy::on_mail(const core::SessionState& s, const core::Path& p, const core::MailParams& m) {
+    const auto reply = script(Step::mail, s);
+    return reply ? decision_for(*reply) : inner_->on_mail(s, p, m);
+}
+
+Decision ScriptPolicy::on_rcpt(const core::SessionState& s, const core::Path& p, const core::RcptParams& r) {
+    const auto reply = script(Step::rcpt, s, p.str());
+    return reply ? decision_for(*reply) : inner_->on_rcpt(s, p, r);
+}
+
+Decision ScriptPolicy::on_data(const core::SessionState& s) {
+    const auto reply = script(Step::data, s);
+    return reply ? decision_for(*reply) : inner_->on_data(s);
+}
+
+// A scripted 2xx is given after the store made the message durable (message_accepted); a
+// scripted refusal answers before anything is stored.
+Decision ScriptPolicy::on_message(const core::SessionState& s, std::string_view content) {
+    message_reply_.reset();
+    const auto reply = script(Step::end_of_data, s);
+    if (reply && reply->positive()) {
+        message_reply_ = reply;
+        return Decision::ok();
+    }
+    return reply ? decision_for(*reply) : inner_->on_message(s, content);
+}
+
+Reply ScriptPolicy::message_accepted(const core::SessionState& s, std::string_view content, std::string_view id) {
+    if (message_reply_) return *std::exchange(message_reply_, std::nullopt);
+    return inner_->message_accepted(s, content, id);
+}
+
+Decision ScriptPolicy::on_quit(const core::SessionState& s) {
+    const auto reply = script(Step::quit, s);
+    return reply ? decision_for(*reply) : inner_->on_quit(s);
+}
+
+Decision ScriptPolicy::on_rset(const core::SessionState& s) {
+    const auto reply = script(Step::rset, s);
+    return reply ? decision_for(*reply) : inner_->on_rset(s);
+}
+
+Reply ScriptPolicy::noop(const core::SessionState& s) const {
+    const auto reply = script(Step::noop, s);
+    return reply ? *reply : inner_->noop(s);
+}
+
+}  // namespace exosim::scenario

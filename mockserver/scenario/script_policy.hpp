@@ -1,0 +1,71 @@
+#pragma once
+// The scripted server behaviour as a SessionPolicy decorator: replies, greeting and capabilities the
+// scenario dictates, everything else from the inner (profile) policy. What a Decision cannot carry
+// (raw bytes, injection, splits, delays, close, stall, silence) is queued in the ScriptSession for
+// ReplyScript, which rewrites the engine's actions. One ScriptPolicy per connection.
+//
+// A rule's `reply` becomes the decision: 2xx/3xx proceed, 421 disconnect, other 4xx/5xx reject
+// (STARTTLS proceeds only on 220). The inner policy is not asked at a step whose reply is scripted.
+// `tls.starts: false`: STARTTLS is answered (220 by default) as a rejection, so the engine never
+// begins TLS and the session carries on in plaintext — what a stripping middlebox does.
+#include <memory>
+#include <optional>
+
+#include "core/session_policy.hpp"
+#include "scenario/cursor.hpp"
+#include "scenario/model.hpp"
+#include "scenario/script_session.hpp"
+
+namespace exosim::scenario {
+
+class ScriptPolicy : public core::SessionPolicy {
+public:
+    // Registers the connection with the cursor (its attempt number) on construction.
+    ScriptPolicy(std::unique_ptr<core::SessionPolicy> inner, std::shared_ptr<const Scenario> scenario,
+                 std::shared_ptr<Cursor> cursor);
+
+    // Shared with this connection's ReplyScript.
+    const std::shared_ptr<ScriptSession>& session() const { return session_; }
+    unsigned attempt() const { return session_->attempt; }
+
+    core::EngineSettings settings(const core::SessionState& s) const override { return inner_->settings(s); }
+    core::Decision on_connect(const core::SessionState& s) override;
+    core::Decision on_ehlo(const core::SessionState& s, std::string_view domain, bool esmtp) override;
+    std::string ehlo_greeting(const core::SessionState& s) const override { return inner_->ehlo_greeting(s); }
+    core::Capabilities capabilities(const core::SessionState& s) const override;
+    core::Decision on_starttls(const core::SessionState& s) override;
+    core::Decision on_auth_start(const core::SessionState& s, std::string_view mechanism) override;
+    core::Decision on_auth(const core::SessionState& s, const core::Credentials& c) override;
+    core::Decision on_mail(const core::SessionState& s, const core::Path& p, const core::MailParams& m) override;
+    core::Decision on_rcpt(const core::SessionState& s, const core::Path& p, const core::RcptParams& r) override;
+    core::Decision on_data(const core::SessionState& s) override;
+    core::Decision on_message(const core::SessionState& s, std::string_view content) override;
+    core::Reply message_accepted(const core::SessionState& s, std::string_view content, std::string_view id) override;
+    core::Decision on_quit(const core::SessionState& s) override;
+    core::Decision on_rset(const core::SessionState& s) override;
+    core::Decision on_vrfy(const core::SessionState& s, std::string_view arg) override { return inner_->on_vrfy(s, arg); }
+    core::Reply help(const core::SessionState& s) const override { return inner_->help(s); }
+    core::Reply noop(const core::SessionState& s) const override;
+    core::Reply protocol_error(const core::SessionState& s, core::ProtocolError e) const override {
+        return inner_->protocol_error(s, e);
+    }
+    core::Decision on_tls_established(const core::SessionState& s) override { return inner_->on_tls_established(s); }
+
+private:
+    // The scripted reply for this occurrence of `step`, if a rule gives one. Matching consumes the
+    // occurrence (nth, times), so it happens exactly once per step; the rule's other effects are
+    // queued for ReplyScript here.
+    std::optional<core::Reply> script(Step step, const core::SessionState& s, std::string_view recipient = {}) const;
+
+    std::unique_ptr<core::SessionPolicy> inner_;
+    std::shared_ptr<const Scenario> scenario_;
+    std::shared_ptr<Cursor> cursor_;
+    std::shared_ptr<ScriptSession> session_;
+    std::optional<core::Reply> auth_reply_;     // a scripted 2xx for AUTH, given when the exchange completes
+    std::optional<core::Reply> message_reply_;  // a scripted 2xx for end of data, given once stored
+};
+
+// 2xx/3xx proceed, 421 disconnect, other 4xx/5xx reject.
+core::Decision decision_for(const core::Reply& reply);
+
+}  // namespace exosim::scenario

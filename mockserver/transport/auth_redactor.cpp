@@ -1,0 +1,63 @@
+#include "transport/auth_redactor.hpp"
+
+#include <cctype>
+
+namespace exosim::transport {
+namespace {
+
+constexpr std::string_view auth_verb = "AUTH ";
+
+bool prefix_of_auth(std::string_view s) {
+    if (s.size() > auth_verb.size()) return false;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(s[i])) != auth_verb[i]) return false;
+    return true;
+}
+
+}  // namespace
+
+std::string AuthRedactor::filter(std::string_view chunk, bool in_sasl_exchange) {
+    sasl_lines_ = in_sasl_exchange;
+    std::string out;
+    out.reserve(chunk.size());
+    for (char c : chunk) on_byte(c, out);
+    return out;
+}
+
+void AuthRedactor::on_byte(char c, std::string& out) {
+    if (c == '\n') {
+        if (line_ == Line::mechanism || line_ == Line::secret) sasl_lines_ = true;
+        line_ = Line::start;
+        prefix_.clear();
+        secret_marked_ = false;
+        out += c;
+        return;
+    }
+    if (line_ == Line::start) line_ = sasl_lines_ ? Line::secret : Line::undecided;
+    switch (line_) {
+    case Line::undecided:
+        out += c;
+        prefix_ += c;
+        if (!prefix_of_auth(prefix_)) line_ = Line::keep;
+        else if (prefix_.size() == auth_verb.size()) line_ = Line::mechanism;
+        return;
+    case Line::mechanism:
+        out += c;
+        if (c == ' ') line_ = Line::secret;
+        return;
+    case Line::secret:
+        if (c == '\r') {
+            out += c;
+        } else if (!secret_marked_) {
+            out += marker;
+            secret_marked_ = true;
+        }
+        return;
+    case Line::keep:
+    case Line::start:
+        out += c;
+        return;
+    }
+}
+
+}  // namespace exosim::transport

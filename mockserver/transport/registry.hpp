@@ -1,0 +1,126 @@
+#pragma once
+// Recent sessions and live session events, for the control API and the WebSocket stream.
+// No Asio: sessions publish into it from their I/O threads; observers are called on those threads.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "core/events.hpp"
+
+namespace exosim::transport {
+
+enum class Direction { in, out };
+
+// Bytes as they crossed the socket: one read or one write, boundaries preserved (the EAST
+// `..` convention: buffering bugs are only visible when read boundaries are). AUTH secrets are
+// already redacted.
+struct WireChunk {
+    Direction direction = Direction::in;
+    std::string bytes;
+    bool tls = false;
+};
+
+// Something the transport saw that the engine cannot: handshakes, deadlines, limits, errors.
+// `kind` is one of: tls-handshake, tls-handshake-failed, timeout, eof, io-error,
+// connection-limit, shutdown, stall, blackhole, refused.
+struct TransportNote {
+    std::string kind;
+    std::string detail;
+};
+
+using SessionEventData = std::variant<core::Event, WireChunk, TransportNote>;
+
+struct TimedEvent {
+    std::chrono::milliseconds at{0};  // since the session was accepted
+    SessionEventData data;
+};
+
+struct SessionRecord {
+    std::string id;  // 16 upper-case hex digits
+    std::string listener;
+    std::string profile;
+    std::string local_address;
+    std::string client_address;
+    std::string seen_address;
+    std::chrono::system_clock::time_point started;
+    std::optional<std::chrono::system_clock::time_point> ended;
+    std::string tls_version = "none";
+    std::string tls_cipher;
+    std::string helo;
+    std::string auth_identity;
+    std::vector<core::Finding> findings;
+    std::vector<std::string> message_ids;
+    std::string close_reason;  // quit, eof, timeout, shutdown, connection-limit, error, ...
+    std::uint64_t bytes_in = 0;
+    std::uint64_t bytes_out = 0;
+    bool active() const { return !ended.has_value(); }
+};
+
+// Subscribers (control API, WebSocket, verdict engine). Called on I/O threads, concurrently for
+// different sessions and in order for one session: implementations must be thread-safe and quick.
+class SessionObserver {
+public:
+    virtual ~SessionObserver() = default;
+    virtual void on_session_started(const SessionRecord&) {}
+    virtual void on_session_event(const SessionRecord&, const TimedEvent&) {}
+    virtual void on_session_ended(const SessionRecord&) {}
+};
+
+// A per-session consumer created when the session starts (the JSON-lines transcript). Called only
+// from that session's thread, so it needs no locking.
+class SessionSink {
+public:
+    virtual ~SessionSink() = default;
+    virtual void on_event(const SessionRecord&, const TimedEvent&) = 0;
+    virtual void on_end(const SessionRecord&) {}
+};
+using SessionSinkFactory = std::function<std::unique_ptr<SessionSink>(const SessionRecord&)>;
+
+class SessionRegistry {
+public:
+    using SubscriptionId = std::uint64_t;
+
+    // Keeps every active session plus the `capacity` most recently ended ones.
+    explicit SessionRegistry(std::size_t capacity = 1000);
+
+    SubscriptionId subscribe(std::shared_ptr<SessionObserver> observer);
+    void unsubscribe(SubscriptionId id);
+
+    // Called by sessions.
+    void started(const SessionRecord& record);
+    void event(const SessionRecord& record, const TimedEvent& event);
+    // Updates the stored snapshot (TLS, identity, message ids) without notifying.
+    void update(const SessionRecord& record);
+    void ended(const SessionRecord& record);
+
+    // Queries (control API). Most recent first.
+    std::vector<SessionRecord> recent(std::size_t max = SIZE_MAX) const;
+    std::optional<SessionRecord> find(const std::string& id) const;
+    std::size_t active_count() const;
+    // Cheap check so sessions skip building events nobody reads.
+    bool has_observers() const { return observer_count_.load(std::memory_order_relaxed) != 0; }
+
+private:
+    std::vector<std::shared_ptr<SessionObserver>> observers() const;
+    void upsert(const SessionRecord& record);
+
+    std::size_t capacity_;
+    mutable std::mutex mutex_;
+    std::list<SessionRecord> sessions_;  // oldest first
+    std::unordered_map<std::string, std::list<SessionRecord>::iterator> by_id_;
+    std::size_t ended_count_ = 0;
+    std::vector<std::pair<SubscriptionId, std::shared_ptr<SessionObserver>>> observers_;
+    SubscriptionId next_id_ = 1;
+    std::atomic<std::size_t> observer_count_{0};
+};
+
+}  // namespace exosim::transport

@@ -1,0 +1,633 @@
+// The per-connection coroutine: one Session owns its socket, TLS stream, engine, policy and timers
+// (STYLE 5). It reads, feeds the engine everything it read, and executes the engine's actions in
+// order. Deadlines follow RFC 5321 4.5.3.2 as whole-command deadlines (SR-20, SR-21, SR-22, TLS-03).
+#include "transport/session.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "core/engine.hpp"
+#include "store/message_store.hpp"
+#include "transport/auth_redactor.hpp"
+#include "transport/session_id.hpp"
+#include "transport/tls_context.hpp"
+
+namespace exosim::transport::detail {
+
+using namespace asio::experimental::awaitable_operators;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Bytes taken from the socket per read. The engine caps what it keeps (limits::max_pipelined_input).
+constexpr std::size_t read_chunk_size = 16 * 1024;
+// How long a TLS close_notify exchange may take before the socket is closed anyway.
+constexpr milliseconds tls_shutdown_timeout{500};
+
+SessionTracker::Handle SessionTracker::add(std::shared_ptr<SessionControl> control) {
+    std::lock_guard lock(mutex_);
+    sessions_.push_front(std::move(control));
+    return sessions_.begin();
+}
+
+void SessionTracker::remove(Handle handle) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(handle);
+}
+
+std::vector<std::shared_ptr<SessionControl>> SessionTracker::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return {sessions_.begin(), sessions_.end()};
+}
+
+std::size_t SessionTracker::size() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+}
+
+namespace {
+
+// Plain reads wait for readability and then read into this per-thread buffer, so an idle plain
+// connection holds no read buffer (the memory target: < 16 KiB per idle connection).
+// Safe because each I/O thread runs its own io_context and a chunk is fed before the next await.
+std::array<char, read_chunk_size>& thread_read_buffer() {
+    thread_local std::array<char, read_chunk_size> buffer;
+    return buffer;
+}
+
+std::optional<std::string> store_blocking(store::MessageStore& store, store::MessageMeta meta,
+                                          const std::string& content) {
+    try {
+        return store.store(std::move(meta), content);
+    } catch (...) {
+        return std::nullopt;  // the engine answers 451 4.3.0
+    }
+}
+
+// Runs the blocking store on the pool (fsync must not stall the I/O thread); the awaiting
+// session resumes on its own executor.
+asio::awaitable<std::optional<std::string>> store_on_pool(store::MessageStore& store, store::MessageMeta meta,
+                                                          std::string content) {
+    co_return store_blocking(store, std::move(meta), content);
+}
+
+enum class ReadResult { data, eof, timeout, shutdown, error };
+
+class Session {
+public:
+    Session(tcp::socket socket, std::shared_ptr<const ListenerRuntime> listener, const SessionServices& services)
+        : socket_(std::move(socket)),
+          listener_(std::move(listener)),
+          config_(listener_->config),
+          services_(services),
+          control_(std::make_shared<SessionControl>(socket_.get_executor())),
+          io_timer_(socket_.get_executor()),
+          started_(Clock::now()) {
+        tracker_handle_ = services_.tracker->add(control_);
+        boost::system::error_code ec;
+        socket_.non_blocking(true, ec);  // reads after readiness never block; async ops are unaffected
+        socket_.set_option(tcp::no_delay(true), ec);
+        init_record();
+    }
+    ~Session() {
+        finish(record_.close_reason.empty() ? "aborted" : record_.close_reason);
+        services_.tracker->remove(tracker_handle_);
+    }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    asio::awaitable<void> refuse_over_limit();
+    asio::awaitable<void> run();
+
+private:
+    void init_record();
+    core::ConnectionInfo connection_info() const;
+    // Events and the record.
+    void emit(SessionEventData data);
+    void note(std::string kind, std::string detail = {}) { emit(TransportNote{std::move(kind), std::move(detail)}); }
+    void publish_engine_events();
+    void finish(std::string reason);
+    // I/O.
+    asio::awaitable<ReadResult> read_some(std::string_view& chunk);
+    asio::awaitable<ReadResult> read_plain(std::string_view& chunk);
+    asio::awaitable<bool> write_all(std::string_view bytes);
+    asio::awaitable<void> flush();
+    asio::awaitable<bool> handshake();
+    asio::awaitable<void> close_connection();
+    asio::awaitable<void> linger();
+    void discard_unfed_plaintext();
+    void check_pregreet();
+    // Engine.
+    asio::awaitable<void> serve_smtp();
+    asio::awaitable<void> blackhole();
+    void arm_deadline();
+    void on_chunk(std::string_view chunk);
+    asio::awaitable<void> execute_pending();
+    asio::awaitable<void> execute(core::Action& action);
+    asio::awaitable<void> start_tls();
+    asio::awaitable<void> store_message(core::StoreMessage& message);
+    asio::awaitable<void> stall();
+
+    tcp::socket socket_;
+    std::optional<asio::ssl::stream<tcp::socket&>> tls_;  // after STARTTLS or for implicit TLS
+    std::unique_ptr<std::array<char, read_chunk_size>> tls_buffer_;
+    bool tls_broken_ = false;  // a failed handshake: never write again, never fall back to plaintext
+
+    std::shared_ptr<const ListenerRuntime> listener_;
+    const ListenerConfig& config_;
+    const SessionServices& services_;
+    std::shared_ptr<SessionControl> control_;
+    SessionTracker::Handle tracker_handle_;
+    asio::steady_timer io_timer_;  // writes, handshakes, pauses
+
+    std::unique_ptr<core::SessionPolicy> policy_;
+    std::optional<core::Engine> engine_;
+    std::unique_ptr<SessionSink> sink_;
+    AuthRedactor redactor_;
+    SessionRecord record_;
+    Clock::time_point started_;
+    Clock::time_point deadline_;
+    std::string pending_out_;  // replies coalesced into one write
+    bool reply_sent_ = false;  // a reply went out since the deadline was armed
+    bool in_data_ = false;
+    bool shutdown_told_ = false;
+    bool greeting_sent_ = false;
+    bool batch_abandoned_ = false;  // the engine closed mid-batch (pregreet rejected): drop the rest
+    bool done_ = false;
+    bool finished_ = false;
+};
+
+void Session::init_record() {
+    boost::system::error_code ec;
+    auto remote = socket_.remote_endpoint(ec);
+    auto local = socket_.local_endpoint(ec);
+    record_.id = new_session_id();
+    record_.listener = config_.name;
+    record_.profile = config_.profile;
+    record_.local_address = local.address().to_string();
+    record_.client_address = remote.address().to_string();
+    record_.seen_address = services_.seen_address && *services_.seen_address
+                               ? (*services_.seen_address)(record_.client_address)
+                               : record_.client_address;
+    record_.started = std::chrono::system_clock::now();
+    if (services_.sink_factory && *services_.sink_factory) sink_ = (*services_.sink_factory)(record_);
+    if (services_.registry) services_.registry->started(record_);
+}
+
+core::ConnectionInfo Session::connection_info() const {
+    core::ConnectionInfo info;
+    info.session_id = record_.id;
+    info.listener = record_.listener;
+    info.local_address = record_.local_address;
+    info.client_address = record_.client_address;
+    info.seen_address = record_.seen_address;
+    info.implicit_tls = config_.tls.mode == TlsMode::implicit;
+    return info;
+}
+
+void Session::emit(SessionEventData data) {
+    bool observed = services_.registry && services_.registry->has_observers();
+    if (!sink_ && !observed) return;
+    TimedEvent event{std::chrono::duration_cast<milliseconds>(Clock::now() - started_), std::move(data)};
+    if (sink_) sink_->on_event(record_, event);
+    if (observed) services_.registry->event(record_, event);
+}
+
+void Session::publish_engine_events() {
+    bool changed = false;
+    for (core::Event& e : engine_->take_events()) {
+        if (auto* f = std::get_if<core::Finding>(&e)) {
+            record_.findings.push_back(*f);
+            changed = true;
+        } else if (auto* a = std::get_if<core::AuthResult>(&e); a && a->success) {
+            record_.auth_identity = a->identity;
+            changed = true;
+        }
+        emit(std::move(e));
+    }
+    if (changed && services_.registry) services_.registry->update(record_);
+}
+
+void Session::finish(std::string reason) {
+    if (finished_) return;
+    finished_ = true;
+    if (record_.close_reason.empty()) record_.close_reason = std::move(reason);
+    if (engine_ && engine_->state().helo) record_.helo = *engine_->state().helo;
+    record_.ended = std::chrono::system_clock::now();
+    if (sink_) sink_->on_end(record_);
+    if (services_.registry) services_.registry->ended(record_);
+}
+
+// --- I/O -------------------------------------------------------------------------------------
+
+asio::awaitable<ReadResult> Session::read_some(std::string_view& chunk) {
+    if (control_->shutdown_requested && !shutdown_told_) co_return ReadResult::shutdown;
+    if (!tls_) co_return co_await read_plain(chunk);
+    if (!tls_buffer_) tls_buffer_ = std::make_unique<std::array<char, read_chunk_size>>();
+    control_->deadline.expires_at(deadline_);
+    auto result = co_await (tls_->async_read_some(asio::buffer(*tls_buffer_), use_tuple) ||
+                            control_->deadline.async_wait(use_tuple));
+    if (result.index() == 1)
+        co_return control_->shutdown_requested && !shutdown_told_ ? ReadResult::shutdown : ReadResult::timeout;
+    auto [ec, n] = std::get<0>(result);
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) co_return ReadResult::eof;
+    if (ec) co_return ReadResult::error;
+    chunk = std::string_view(tls_buffer_->data(), n);
+    co_return ReadResult::data;
+}
+
+asio::awaitable<ReadResult> Session::read_plain(std::string_view& chunk) {
+    for (;;) {
+        control_->deadline.expires_at(deadline_);
+        auto result = co_await (socket_.async_wait(tcp::socket::wait_read, use_tuple) ||
+                                control_->deadline.async_wait(use_tuple));
+        if (result.index() == 1)
+            co_return control_->shutdown_requested && !shutdown_told_ ? ReadResult::shutdown : ReadResult::timeout;
+        if (std::get<0>(std::get<0>(result))) co_return ReadResult::error;
+        auto& buffer = thread_read_buffer();
+        boost::system::error_code ec;
+        std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+        if (ec == asio::error::eof) co_return ReadResult::eof;
+        if (ec) co_return ReadResult::error;
+        chunk = std::string_view(buffer.data(), n);
+        co_return ReadResult::data;
+    }
+}
+
+asio::awaitable<bool> Session::write_all(std::string_view bytes) {
+    io_timer_.expires_after(config_.timeouts.command);
+    auto buffer = asio::buffer(bytes.data(), bytes.size());
+    std::variant<std::tuple<boost::system::error_code, std::size_t>, std::tuple<boost::system::error_code>> result;
+    if (tls_)
+        result = co_await (asio::async_write(*tls_, buffer, use_tuple) || io_timer_.async_wait(use_tuple));
+    else
+        result = co_await (asio::async_write(socket_, buffer, use_tuple) || io_timer_.async_wait(use_tuple));
+    if (result.index() == 1) {
+        note("timeout", "write");
+        co_return false;
+    }
+    if (auto ec = std::get<0>(std::get<0>(result))) {
+        note("io-error", "write: " + ec.message());
+        co_return false;
+    }
+    record_.bytes_out += bytes.size();
+    co_return true;
+}
+
+asio::awaitable<void> Session::flush() {
+    if (pending_out_.empty()) co_return;
+    std::string out = std::move(pending_out_);
+    pending_out_.clear();
+    if (tls_broken_ || done_) co_return;  // TLS-04: nothing in plaintext after a failed handshake
+    emit(WireChunk{Direction::out, out, tls_.has_value()});
+    reply_sent_ = true;
+    greeting_sent_ = true;
+    if (!co_await write_all(out)) {
+        record_.close_reason = "io-error";
+        done_ = true;
+    }
+}
+
+asio::awaitable<bool> Session::handshake() {
+    if (!listener_->tls) {
+        note("tls-handshake-failed", "no TLS context on this listener");
+        co_return false;
+    }
+    tls_.emplace(socket_, *listener_->tls);
+    io_timer_.expires_after(config_.timeouts.tls_handshake);
+    auto result = co_await (tls_->async_handshake(asio::ssl::stream_base::server, use_tuple) ||
+                            io_timer_.async_wait(use_tuple));
+    if (result.index() == 1 || std::get<0>(std::get<0>(result))) {
+        tls_broken_ = true;
+        bool timed_out = result.index() == 1;
+        note(timed_out ? "timeout" : "tls-handshake-failed",
+             timed_out ? "TLS handshake" : std::get<0>(std::get<0>(result)).message());
+        record_.close_reason = timed_out ? "tls-timeout" : "tls-failed";
+        co_return false;
+    }
+    core::TlsInfo info = describe_tls(tls_->native_handle());
+    record_.tls_version = std::string(core::tls_version_name(info.version));
+    record_.tls_cipher = info.cipher;
+    std::string verify_error = peer_verify_error(tls_->native_handle());
+    note("tls-handshake", record_.tls_version + " " + record_.tls_cipher +
+                              (verify_error.empty() ? "" : "; client certificate: " + verify_error));
+    if (services_.registry) services_.registry->update(record_);
+    co_return true;
+}
+
+// TLS-01: nothing read may cross the upgrade. Everything read was fed to the engine (which
+// discards what was pipelined behind STARTTLS); plaintext already waiting in the kernel is
+// discarded here unless it starts like a TLS record (a client may send its ClientHello right
+// after our 220).
+void Session::discard_unfed_plaintext() {
+    boost::system::error_code ec;
+    if (socket_.available(ec) == 0 || ec) return;
+    char first = 0;
+    socket_.receive(asio::buffer(&first, 1), tcp::socket::message_peek, ec);
+    if (ec || first == 0x16) return;
+    std::size_t discarded = 0;
+    socket_.non_blocking(true, ec);
+    while (socket_.available(ec) > 0 && !ec) {
+        auto& buffer = thread_read_buffer();
+        std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+        if (ec) break;
+        emit(WireChunk{Direction::in, redactor_.filter({buffer.data(), n}, false), false});
+        discarded += n;
+    }
+    core::Finding finding{"starttls-plaintext-injection",
+                          std::to_string(discarded) + " plaintext octets after STARTTLS discarded"};
+    record_.findings.push_back(finding);
+    emit(core::Event{finding});
+}
+
+// SR-06: input that arrived while the greeting was delayed (a Pause before the first reply).
+void Session::check_pregreet() {
+    boost::system::error_code ec;
+    if (socket_.available(ec) == 0 || ec) return;
+    auto& buffer = thread_read_buffer();
+    std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+    if (ec || n == 0) return;
+    std::string_view chunk(buffer.data(), n);
+    on_chunk(chunk);
+    engine_->feed_pregreet(chunk);
+    if (engine_->closed()) batch_abandoned_ = true;  // 554 instead of the greeting
+}
+
+asio::awaitable<void> Session::linger() {
+    // Half-close, then drain for a moment so the peer reads our last reply rather than a reset
+    // caused by its unread input.
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || services_.close_linger.count() <= 0) co_return;
+    auto until = Clock::now() + services_.close_linger;
+    io_timer_.expires_at(until);
+    while (Clock::now() < until) {
+        auto result = co_await (socket_.async_wait(tcp::socket::wait_read, use_tuple) ||
+                                io_timer_.async_wait(use_tuple));
+        if (result.index() == 1 || std::get<0>(std::get<0>(result))) break;
+        socket_.read_some(asio::buffer(thread_read_buffer()), ec);
+        if (ec && ec != asio::error::would_block && ec != asio::error::try_again) break;
+    }
+}
+
+asio::awaitable<void> Session::close_connection() {
+    boost::system::error_code ec;
+    if (!socket_.is_open()) co_return;
+    if (tls_ && !tls_broken_) {
+        io_timer_.expires_after(tls_shutdown_timeout);
+        co_await (tls_->async_shutdown(use_tuple) || io_timer_.async_wait(use_tuple));
+    }
+    if (!tls_broken_) co_await linger();
+    socket_.close(ec);
+}
+
+// --- session flow ----------------------------------------------------------------------------
+
+asio::awaitable<void> Session::refuse_over_limit() {
+    note("connection-limit", "over the listener or per-client connection limit");
+    record_.close_reason = "connection-limit";
+    // SR-23: 421 before the greeting. On an implicit-TLS port plaintext would be garbage: just close.
+    if (config_.tls.mode != TlsMode::implicit && config_.behaviour == ListenerBehaviour::smtp) {
+        std::string reply = "421 4.7.0 Too many connections, try again later\r\n";
+        emit(WireChunk{Direction::out, reply, false});
+        if (co_await write_all(reply)) co_await linger();
+    }
+    boost::system::error_code ec;
+    socket_.close(ec);
+    finish("connection-limit");
+}
+
+asio::awaitable<void> Session::run() {
+    switch (config_.behaviour) {
+    case ListenerBehaviour::refuse: {
+        note("refused", "listener behaviour: refuse");
+        boost::system::error_code ec;
+        socket_.close(ec);
+        finish("refused");
+        co_return;
+    }
+    case ListenerBehaviour::blackhole:
+        co_await blackhole();
+        co_return;
+    case ListenerBehaviour::smtp:
+        break;
+    }
+    if (config_.tls.mode == TlsMode::implicit) {
+        deadline_ = Clock::now() + config_.timeouts.tls_handshake;
+        if (!co_await handshake()) {
+            co_await close_connection();
+            finish("tls-failed");
+            co_return;
+        }
+    }
+    co_await serve_smtp();
+    co_await close_connection();
+    finish("closed");
+}
+
+asio::awaitable<void> Session::blackhole() {
+    note("blackhole", "listener behaviour: accept and never answer");
+    deadline_ = Clock::now() + config_.timeouts.blackhole;
+    for (;;) {
+        std::string_view chunk;
+        ReadResult r = co_await read_some(chunk);
+        if (r != ReadResult::data) {
+            record_.close_reason = r == ReadResult::timeout ? "timeout" : r == ReadResult::eof ? "eof" : "shutdown";
+            break;
+        }
+        record_.bytes_in += chunk.size();
+        emit(WireChunk{Direction::in, redactor_.filter(chunk, false), false});
+    }
+    boost::system::error_code ec;
+    socket_.close(ec);
+    finish(record_.close_reason);
+}
+
+void Session::arm_deadline() {
+    auto now = Clock::now();
+    bool in_data = engine_->in_message_data();
+    if (in_data && !in_data_)
+        deadline_ = now + config_.timeouts.data_block;
+    else if (!in_data && (in_data_ || reply_sent_))
+        deadline_ = now + config_.timeouts.command;  // SR-20: armed once per command, not per read
+    in_data_ = in_data;
+    reply_sent_ = false;
+}
+
+void Session::on_chunk(std::string_view chunk) {
+    record_.bytes_in += chunk.size();
+    if (in_data_ && config_.timeouts.min_data_rate > 0) {
+        // SR-21 (Postfix smtpd_min_data_rate): each octet of message data buys 1/rate s, but the
+        // deadline never lies further ahead than one data-block timeout.
+        auto earned = milliseconds(chunk.size() * 1000 / config_.timeouts.min_data_rate);
+        deadline_ = std::min(deadline_ + earned, Clock::now() + config_.timeouts.data_block);
+    }
+    bool in_auth = engine_->phase() == core::Phase::auth;
+    if (sink_ || (services_.registry && services_.registry->has_observers()))
+        emit(WireChunk{Direction::in, redactor_.filter(chunk, in_auth), tls_.has_value()});
+    else
+        redactor_.filter(chunk, in_auth);  // keep its line state right for later observers
+}
+
+asio::awaitable<void> Session::serve_smtp() {
+    policy_ = (*services_.policy_factory)(config_, connection_info());
+    engine_.emplace(*policy_, connection_info());
+    if (tls_) engine_->tls_established(describe_tls(tls_->native_handle()));
+    engine_->start();
+    reply_sent_ = true;
+    co_await execute_pending();
+    while (!done_ && !engine_->closed()) {
+        arm_deadline();
+        std::string_view chunk;
+        switch (co_await read_some(chunk)) {
+        case ReadResult::data:
+            on_chunk(chunk);
+            engine_->feed(chunk);
+            break;
+        case ReadResult::shutdown:
+            note("shutdown");
+            shutdown_told_ = true;
+            record_.close_reason = "shutdown";
+            engine_->shutdown();
+            break;
+        case ReadResult::timeout:
+            note("timeout", in_data_ ? "data" : "command");
+            record_.close_reason = "timeout";
+            engine_->timeout();
+            co_await execute_pending();
+            done_ = true;
+            continue;
+        case ReadResult::eof:
+        case ReadResult::error:
+            note("eof");
+            record_.close_reason = "eof";
+            engine_->eof();
+            publish_engine_events();
+            done_ = true;
+            continue;
+        }
+        co_await execute_pending();
+    }
+}
+
+asio::awaitable<void> Session::execute_pending() {
+    for (;;) {
+        publish_engine_events();
+        std::vector<core::Action> actions = engine_->take_actions();
+        if (actions.empty()) break;
+        for (core::Action& action : actions) {
+            if (done_ || batch_abandoned_) break;
+            co_await execute(action);
+        }
+        batch_abandoned_ = false;
+        if (done_) break;
+    }
+    co_await flush();
+    if (engine_->closed()) done_ = true;
+}
+
+asio::awaitable<void> Session::execute(core::Action& action) {
+    if (auto* reply = std::get_if<core::SendReply>(&action)) {
+        pending_out_ += reply->reply.render();
+    } else if (auto* raw = std::get_if<core::SendRaw>(&action)) {
+        co_await flush();  // scripted raw bytes keep their own write boundary
+        pending_out_ = std::move(raw->bytes);
+        co_await flush();
+    } else if (auto* pause = std::get_if<core::Pause>(&action)) {
+        co_await flush();
+        io_timer_.expires_after(pause->duration);
+        co_await io_timer_.async_wait(use_tuple);
+        if (!greeting_sent_) check_pregreet();
+    } else if (std::holds_alternative<core::StartTls>(action)) {
+        co_await start_tls();
+    } else if (auto* message = std::get_if<core::StoreMessage>(&action)) {
+        co_await store_message(*message);
+    } else if (std::holds_alternative<core::Close>(action)) {
+        co_await flush();
+        if (record_.close_reason.empty()) record_.close_reason = "closed";
+        done_ = true;
+    } else if (std::holds_alternative<core::Stall>(action)) {
+        co_await stall();
+    }
+}
+
+asio::awaitable<void> Session::start_tls() {
+    co_await flush();  // the 220 goes out in plaintext, then nothing more before the handshake
+    if (done_) co_return;
+    discard_unfed_plaintext();
+    if (co_await handshake()) {
+        engine_->tls_established(describe_tls(tls_->native_handle()));
+    } else {
+        engine_->tls_failed();
+        publish_engine_events();
+        engine_->take_actions();  // TLS-04: whatever it would say cannot be sent; close
+        done_ = true;
+    }
+}
+
+asio::awaitable<void> Session::store_message(core::StoreMessage& message) {
+    co_await flush();
+    const core::SessionState& state = engine_->state();
+    store::MessageMeta meta;
+    meta.session_id = record_.id;
+    meta.listener = record_.listener;
+    meta.client_address = record_.client_address;
+    meta.seen_address = record_.seen_address;
+    meta.tls_version = std::string(core::tls_version_name(state.tls.version));
+    meta.tls_cipher = state.tls.cipher;
+    meta.auth_identity = state.auth_identity.value_or("");
+    meta.helo = state.helo.value_or("");
+    meta.envelope = std::move(message.envelope);
+    meta.size = message.content.size();
+    meta.received_at = std::chrono::system_clock::now();
+    // RFC 5321 6.1: the 250 is produced by message_stored(), after store() returned (durable).
+    std::optional<std::string> id = co_await asio::co_spawn(
+        *services_.store_pool, store_on_pool(*services_.store, std::move(meta), std::move(message.content)),
+        asio::use_awaitable);
+    if (id) {
+        record_.message_ids.push_back(*id);
+        if (services_.registry) services_.registry->update(record_);
+    }
+    engine_->message_stored(id.has_value(), id.value_or(""));
+}
+
+asio::awaitable<void> Session::stall() {
+    // Scripted stall: stop answering, keep reading (and recording) until the client leaves or
+    // the command deadline passes; then close without a word.
+    co_await flush();
+    note("stall");
+    deadline_ = Clock::now() + config_.timeouts.command;
+    for (;;) {
+        std::string_view chunk;
+        if (co_await read_some(chunk) != ReadResult::data) break;
+        record_.bytes_in += chunk.size();
+        emit(WireChunk{Direction::in, redactor_.filter(chunk, false), tls_.has_value()});
+    }
+    record_.close_reason = "stall";
+    done_ = true;
+}
+
+}  // namespace
+
+asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<const ListenerRuntime> listener,
+                                  std::optional<ConnectionLimits::Slot> slot, const SessionServices& services) {
+    Session session(std::move(socket), std::move(listener), services);
+    if (!slot)
+        co_await session.refuse_over_limit();
+    else
+        co_await session.run();
+}
+
+}  // namespace exosim::transport::detail
