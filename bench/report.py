@@ -91,7 +91,7 @@ def targets(cells, idle):
         ok = sum(1 for _, x, y in pairs if x["msgs_per_s"] >= factor * y["msgs_per_s"])
         ratio = worst[1]["msgs_per_s"] / max(worst[2]["msgs_per_s"], 1e-9)
         verdict = "PASS" if ok == len(pairs) else "FAIL"
-        lines.append(f"- {name}: {verdict} in {ok}/{len(pairs)} cells; worst ratio {ratio:.2f} "
+        lines.append(f"- {name}: {verdict}, met in {ok}/{len(pairs)} cells; worst ratio {ratio:.2f} "
                      f"at {worst[0][2]} sessions, {size_label(worst[0][3])}")
 
     check("plain throughput, capture off ≥ smtp-sink", "exosim-off", "smtp-sink", 1.0)

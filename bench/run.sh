@@ -4,7 +4,7 @@
 # connection. Prints a Markdown table (bench/report.py) and keeps the raw JSON lines.
 #
 #   bench/run.sh [--quick] [--peers "exosim-off exosim-disk smtp-sink aiosmtpd"] [--no-idle]
-#                [--idle-count N] [--reuse] [--cap SECONDS] [--out DIR] [--keep]
+#                [--idle-only] [--idle-count N] [--reuse] [--cap SECONDS] [--out DIR] [--keep]
 #
 # Environment: EXOSIM_BIN (default build/bin/exosim), LOADGEN (default: build it),
 # BENCH_BUILD_DIR (standalone loadgen build, default build-bench/), BENCH_TMP (data dirs;
@@ -15,7 +15,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$REPO/bench
 PY=/usr/bin/python3
 
-QUICK=0 IDLE=1 REUSE=0 KEEP=0 CAP="" IDLE_COUNT="" OUT=""
+QUICK=0 IDLE=1 THROUGHPUT=1 REUSE=0 KEEP=0 CAP="" IDLE_COUNT="" OUT=""
 PEERS="exosim-off exosim-disk smtp-sink aiosmtpd"
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -23,6 +23,7 @@ while [[ $# -gt 0 ]]; do
     --quick) QUICK=1 ;;
     --peers) PEERS=$2; shift ;;
     --no-idle) IDLE=0 ;;
+    --idle-only) THROUGHPUT=0 ;;
     --idle-count) IDLE_COUNT=$2; shift ;;
     --reuse) REUSE=1 ;;
     --cap) CAP=$2; shift ;;
@@ -150,7 +151,7 @@ exosim_config() {
   local capture=$1 limits=""
   # The default listener limits (1000 connections, 50 per client) would cap the 100-session
   # cells and the idle test; raise them when this build accepts the keys.
-  [[ $EXOSIM_LIMITS == 1 ]] && limits=", limits: {max_connections: 20000, max_connections_per_client: 20000}"
+  [[ $EXOSIM_LIMITS == 1 ]] && limits=", limits: {max_connections: 20000, max_per_client: 20000}"
   cat <<EOF
 capture: $capture
 listeners:
@@ -302,7 +303,9 @@ if awk -v l="$LOAD_START" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
 fi
 log "matrix: sessions {$CONCS} x sizes {$SIZES} x {plain, starttls}; cap ${CAP}s/cell; peers: $PEERS"
 log "work dir $WORK ($(findmnt -n -o FSTYPE -T "$WORK" 2>/dev/null || echo '?')); loadgen $LOADGEN"
-for peer in $PEERS; do throughput_peer "$peer"; done
+if [[ $THROUGHPUT == 1 ]]; then
+  for peer in $PEERS; do throughput_peer "$peer"; done
+fi
 if [[ $IDLE == 1 ]]; then
   log "idle connections: $IDLE_COUNT per peer"
   for peer in $PEERS; do idle_peer "$peer"; done

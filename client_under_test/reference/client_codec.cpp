@@ -72,9 +72,24 @@ void ClientCodec::check_unsolicited() {
     fail(Result::deferred, parsed->reply, "protocol error: unsolicited reply");
 }
 
+// RFC 5321 4.3.2 lists which reply classes each command can get; another class is not a verdict the
+// client may act on (a 250 to DATA does not mean the body was taken).
+bool ClientCodec::unexpected_class(Expect expect, const core::Reply& reply) {
+    int digit = reply.code / 100;
+    switch (expect) {
+    case Expect::data: return digit == 2;
+    case Expect::auth: return digit == 3 && reply.code != 334;
+    case Expect::starttls:
+    case Expect::quit: return false;
+    default: return digit == 3;
+    }
+}
+
 void ClientCodec::handle(const Command& command, const core::Reply& reply) {
     // RFC 5321 3.8: 421 may answer anything and means the server is closing the channel.
     if (reply.code == 421 && command.expect != Expect::quit) return fail(Result::deferred, reply, "server closing");
+    if (unexpected_class(command.expect, reply))
+        return fail(Result::deferred, reply, "protocol error: unexpected reply class");
     switch (command.expect) {
     case Expect::greeting: return on_greeting(reply);
     case Expect::ehlo: return on_ehlo(reply);
@@ -216,6 +231,8 @@ void ClientCodec::quit() {
 
 // Ends the session: every recipient without an answer keeps the result's kind.
 void ClientCodec::fail(Result result, const core::Reply& reply, std::string detail) {
+    // Once every recipient has its answer and QUIT is out, a late oddity cannot change the result.
+    if (settled_) return close();
     outcome_.result = result;
     outcome_.reply = reply;
     outcome_.detail = std::move(detail);

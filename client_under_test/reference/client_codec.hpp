@@ -56,6 +56,7 @@ private:
 
     void process_replies();
     void check_unsolicited();
+    static bool unexpected_class(Expect expect, const core::Reply& reply);
     void handle(const Command& command, const core::Reply& reply);
     void on_greeting(const core::Reply& reply);
     void on_ehlo(const core::Reply& reply);
@@ -99,6 +100,7 @@ private:
     bool authenticated_ = false;
     bool pipelined_ = false;
     bool finished_ = false;
+    bool settled_ = false;  // finish_delivery() ran: the outcome is final
     bool closing_ = false;
     std::size_t discarded_pre_tls_ = 0;
 

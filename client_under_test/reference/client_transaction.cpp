@@ -163,6 +163,7 @@ void ClientCodec::finish_delivery() {
         outcome_.result = Result::delivered;
         outcome_.reply = last_ok_;
     }
+    settled_ = true;
     quit();
 }
 

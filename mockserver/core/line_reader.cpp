@@ -13,7 +13,10 @@ LineReader::Result LineReader::next(std::string_view buf, std::size_t limit) {
 
 LineReader::Result LineReader::skip(std::string_view buf) {
     const std::size_t end = mode_ == BareLineEnding::reject ? buf.find('\n') : buf.find_first_of("\r\n");
-    if (end == std::string_view::npos) return Result{Kind::skipped, {}, LineEnding::crlf, buf.size()};
+    if (end == std::string_view::npos) {
+        if (buf.empty()) return Result{};
+        return Result{Kind::skipped, {}, LineEnding::crlf, buf.size()};
+    }
     skipping_ = false;
     if (buf[end] == '\r') {
         if (end + 1 < buf.size()) return Result{Kind::skipped, {}, LineEnding::crlf, end + 1 + (buf[end + 1] == '\n')};

@@ -9,10 +9,10 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// RFC 5321 4.2: Reply-code = %x32-35 %x30-35 %x30-39.
+// RFC 5321 4.2 narrows the second digit to 0-5, but 4.2.1 tells clients to act on the first digit
+// of any three-digit code (CC-16: "299 fine"), so only the first digit is range-checked.
 bool valid_code(std::string_view line) {
-    return line.size() >= 3 && line[0] >= '2' && line[0] <= '5' && line[1] >= '0' && line[1] <= '5' &&
-           is_digit(line[2]);
+    return line.size() >= 3 && line[0] >= '2' && line[0] <= '5' && is_digit(line[1]) && is_digit(line[2]);
 }
 
 int code_of(std::string_view line) { return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0'); }

@@ -92,7 +92,7 @@ ClientView Builder::run() {
         case EntryKind::tls_started: on_tls_started(e, i); break;
         default:
             if (e.kind == EntryKind::server_closed || e.kind == EntryKind::client_closed) flush_server_partial();
-            view_.markers.push_back({e.kind, e.detail, e.t, {i, 0}, false});
+            view_.markers.push_back({e.kind, e.detail, e.t, {i, 0}, false, e.tls});
         }
     }
     flush_server_partial();
@@ -127,12 +127,14 @@ void Builder::on_tls_started(const TraceEntry& e, std::size_t i) {
     while (take_line(ClientLine::Kind::command)) {}
     if (!client_.empty()) take_unterminated(ClientLine::Kind::command);
     discarding_ = false;
+    for (const Waiting& w : queue_)  // pipelined after STARTTLS: never answered, thrown away
+        if (w.what == Waiting::What::line) view_.lines[w.index].discarded = true;
     queue_.clear();
     hold_ = false;
     mode_ = Mode::command;
     const bool upgrade = std::any_of(view_.lines.begin(), view_.lines.end(),
                                      [](const ClientLine& l) { return l.verb == "STARTTLS"; });
-    view_.markers.push_back({e.kind, e.detail, e.t, {i, 0}, upgrade});
+    view_.markers.push_back({e.kind, e.detail, e.t, {i, 0}, upgrade, true});
 }
 
 void Builder::drain() {

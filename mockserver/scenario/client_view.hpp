@@ -90,6 +90,7 @@ struct Marker {
     Millis t{0};
     WirePos pos;
     bool after_starttls = false;        // tls_started: upgrade of a plaintext session
+    bool tls = false;                   // happened inside TLS (tls_started counts as inside)
 };
 
 struct ClientView {

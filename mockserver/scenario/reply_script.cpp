@@ -49,23 +49,24 @@ std::vector<std::optional<Step>> ReplyScript::reply_steps(const std::vector<core
     return steps;
 }
 
-// The first pending action for this reply. Entries ahead of it belong to replies that were never
-// produced (the engine answered otherwise) and are dropped; a scripted reply must match exactly,
-// so an engine error reply at the same step (e.g. 501 to a malformed RCPT) is left alone.
-std::optional<PendingAction> ReplyScript::take_pending(std::optional<Step> step, const core::Reply& reply) {
+// Pairs the reply with its record and returns the rule effects to apply, if any. Records ahead
+// of the pair belong to replies the engine never sent (a protocol error worded but not used) and
+// are dropped. A reply with no record (AUTH challenges after the first, BDAT chunks, HELP) passes.
+std::optional<Action> ReplyScript::take_pending(std::optional<Step> step, const core::Reply& reply) {
     auto& q = session_->pending;
-    for (auto it = q.begin(); step && it != q.end(); ++it) {
-        if (it->step == *step && (!it->reply || *it->reply == reply)) {
-            PendingAction found = std::move(*it);
+    for (auto it = q.begin(); it != q.end(); ++it) {
+        const bool same_reply = it->reply && *it->reply == reply;
+        const bool pairs = it->step ? (it->step == step && (!it->reply || same_reply)) : same_reply;
+        if (pairs) {
+            std::optional<Action> action = std::move(it->action);
             q.erase(q.begin(), it + 1);
-            return found;
+            return action;
         }
     }
     return std::nullopt;
 }
 
-void ReplyScript::apply(const PendingAction& p, core::SendReply reply, std::vector<core::Action>& out) {
-    const Action& a = p.action;
+void ReplyScript::apply(const Action& a, core::SendReply reply, std::vector<core::Action>& out) {
     if (a.delay.count() > 0) out.emplace_back(core::Pause{a.delay});
     if (a.stall) {
         out.emplace_back(core::Stall{});

@@ -6,9 +6,9 @@
 //     for (auto& a : script.rewrite(events, engine.take_actions())) co_await execute(a);
 //
 // Each SendReply is attributed to a step from the events of the same batch (the command that
-// preceded its ReplyProduced; the greeting before any command; end_of_data after MessageReceived),
-// and a PendingAction that ScriptPolicy queued for that step (and, when it scripted the reply, for
-// that very reply) is applied to it:
+// preceded its ReplyProduced; the greeting before any command; end_of_data after MessageReceived)
+// and paired with the next PendingReply ScriptPolicy recorded for that step (or, for an engine
+// error, for that exact reply); the matched rule's effects recorded there are applied to it:
 //   raw          the bytes sent instead of the rendered reply;
 //   append_raw   bytes appended in the same SendRaw, so they leave in one write (CC-04);
 //   split_at / split_every   the bytes as several SendRaw with split_pause between (CC-12);
@@ -42,8 +42,8 @@ public:
 
 private:
     std::vector<std::optional<Step>> reply_steps(const std::vector<core::Event>& events);
-    std::optional<PendingAction> take_pending(std::optional<Step> step, const core::Reply& reply);
-    void apply(const PendingAction& p, core::SendReply reply, std::vector<core::Action>& out);
+    std::optional<Action> take_pending(std::optional<Step> step, const core::Reply& reply);
+    void apply(const Action& a, core::SendReply reply, std::vector<core::Action>& out);
     // After a stall only what keeps the engine's bookkeeping honest leaves (store, close).
     void after_stall(core::Action a, std::vector<core::Action>& out) const;
 

@@ -71,8 +71,9 @@ void check_action(const MapView& m, const Action& a, Step step) {
     if (!sends && a.delay.count() == 0 && !a.close && !a.stall && !a.no_reply) {
         d.fail(at, m.path(), "the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall or no_reply)");
     }
-    if (a.stall && (sends || a.close || a.no_reply)) {
-        d.fail(at, m.path(), "stall sends nothing and never closes: it cannot be combined with reply, raw, append_raw, split_at, split_every, close or no_reply");
+    // no_reply is allowed with stall (redundant): the model documents it as "with close or stall".
+    if (a.stall && (sends || a.close)) {
+        d.fail(at, m.path(), "stall sends nothing and never closes: it cannot be combined with reply, raw, append_raw, split_at, split_every or close");
     }
     if (a.no_reply && (a.raw || !a.split_at.empty() || a.split_every > 0)) {
         d.fail(at, m.path(), "no_reply drops the reply: it cannot be combined with raw, split_at or split_every");

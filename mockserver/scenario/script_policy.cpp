@@ -49,26 +49,35 @@ ScriptPolicy::ScriptPolicy(std::unique_ptr<core::SessionPolicy> inner, std::shar
     : inner_(std::move(inner)), scenario_(std::move(scenario)), cursor_(std::move(cursor)),
       session_(std::make_shared<ScriptSession>()) {
     session_->attempt = cursor_->begin_connection();
+    const auto& rules = scenario_->server.rules;
+    session_->rewrites = std::any_of(rules.begin(), rules.end(), [](const Rule& r) { return has_effects_beyond_reply(r.action); });
 }
 
-std::optional<Reply> ScriptPolicy::script(Step step, const core::SessionState& s, std::string_view recipient) const {
+ScriptPolicy::Scripted ScriptPolicy::script(Step step, const core::SessionState& s, std::string_view recipient) const {
     const auto index = cursor_->match({step, session_->attempt, recipient, s.tls_active()});
-    if (!index) return std::nullopt;
+    if (!index) return {};
     const Action& action = cursor_->rule(*index).action;
-    std::optional<Reply> reply = reply_of(action.reply);
-    if (has_effects_beyond_reply(action)) session_->pending.push_back({step, reply, action});
-    return reply;
+    return {&action, reply_of(action.reply)};
+}
+
+Decision ScriptPolicy::expect(Step step, const Scripted& scripted, Decision d, bool reply_now) const {
+    PendingReply p{step, std::nullopt, std::nullopt};
+    if (reply_now || d.kind != Decision::Kind::proceed) p.reply = d.reply;
+    if (scripted.action && has_effects_beyond_reply(*scripted.action)) p.action = *scripted.action;
+    session_->expect(std::move(p));
+    return d;
 }
 
 Decision ScriptPolicy::on_connect(const core::SessionState& s) {
-    auto reply = script(Step::greeting, s);
-    if (!reply) reply = reply_of(scenario_->server.greeting);
-    return reply ? decision_for(*reply) : inner_->on_connect(s);
+    Scripted sc = script(Step::greeting, s);
+    if (!sc.reply) sc.reply = reply_of(scenario_->server.greeting);
+    return expect(Step::greeting, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_connect(s));
 }
 
 Decision ScriptPolicy::on_ehlo(const core::SessionState& s, std::string_view domain, bool esmtp) {
-    const auto reply = script(esmtp ? Step::ehlo : Step::helo, s);
-    return reply ? decision_for(*reply) : inner_->on_ehlo(s, domain, esmtp);
+    const Step step = esmtp ? Step::ehlo : Step::helo;
+    const Scripted sc = script(step, s);
+    return expect(step, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_ehlo(s, domain, esmtp));
 }
 
 // before_tls/after_tls replace the profile's list; then `remove` drops lines whose keyword (first
@@ -90,63 +99,60 @@ core::Capabilities ScriptPolicy::capabilities(const core::SessionState& s) const
 // RFC 3207 4: only 220 begins the handshake. Any other scripted answer, even a positive one
 // (CC-02: "354 do something else"), leaves the session in plaintext.
 Decision ScriptPolicy::on_starttls(const core::SessionState& s) {
-    const auto reply = script(Step::starttls, s);
-    Decision d = reply ? decision_for(*reply) : inner_->on_starttls(s);
-    if (d.kind != Decision::Kind::proceed) return d;
-    if (!scenario_->server.tls.starts) {
+    const Scripted sc = script(Step::starttls, s);
+    Decision d = sc.reply ? decision_for(*sc.reply) : inner_->on_starttls(s);
+    if (d.kind == Decision::Kind::proceed && !scenario_->server.tls.starts) {
         d.kind = Decision::Kind::reject;
         if (!d.reply) d.reply = starttls_ready();
-    } else if (d.reply && d.reply->code != 220) {
+    } else if (d.kind == Decision::Kind::proceed && d.reply && d.reply->code != 220) {
         d.kind = Decision::Kind::reject;
     }
-    return d;
+    return expect(Step::starttls, sc, std::move(d));
 }
 
 // A scripted refusal answers the AUTH command itself; a scripted success is given once the client
 // has completed the exchange, so the client still sends its credentials (which the verdicts judge).
+// The rule's other effects apply to the first reply to AUTH (the first 334 challenge, or the outcome).
 Decision ScriptPolicy::on_auth_start(const core::SessionState& s, std::string_view mechanism) {
     auth_reply_.reset();
-    const auto reply = script(Step::auth, s);
-    if (reply && reply->positive()) {
-        auth_reply_ = reply;
-        return Decision::ok();
+    const Scripted sc = script(Step::auth, s);
+    if (sc.reply && sc.reply->positive()) {
+        auth_reply_ = sc.reply;
+        return expect(Step::auth, sc, Decision::ok(), false);
     }
-    return reply ? decision_for(*reply) : inner_->on_auth_start(s, mechanism);
+    return expect(Step::auth, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_auth_start(s, mechanism), false);
 }
 
 Decision ScriptPolicy::on_auth(const core::SessionState& s, const core::Credentials& c) {
-    if (auth_reply_) {
-        Reply r = *std::exchange(auth_reply_, std::nullopt);
-        return Decision::ok_with(std::move(r));
-    }
+    if (auth_reply_) return Decision::ok_with(*std::exchange(auth_reply_, std::nullopt));
     return inner_->on_auth(s, c);
 }
 
 Decision ScriptPolicy::on_mail(const core::SessionState& s, const core::Path& p, const core::MailParams& m) {
-    const auto reply = script(Step::mail, s);
-    return reply ? decision_for(*reply) : inner_->on_mail(s, p, m);
+    const Scripted sc = script(Step::mail, s);
+    return expect(Step::mail, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_mail(s, p, m));
 }
 
 Decision ScriptPolicy::on_rcpt(const core::SessionState& s, const core::Path& p, const core::RcptParams& r) {
-    const auto reply = script(Step::rcpt, s, p.str());
-    return reply ? decision_for(*reply) : inner_->on_rcpt(s, p, r);
+    const Scripted sc = script(Step::rcpt, s, p.str());
+    return expect(Step::rcpt, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_rcpt(s, p, r));
 }
 
 Decision ScriptPolicy::on_data(const core::SessionState& s) {
-    const auto reply = script(Step::data, s);
-    return reply ? decision_for(*reply) : inner_->on_data(s);
+    const Scripted sc = script(Step::data, s);
+    return expect(Step::data, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_data(s));
 }
 
 // A scripted 2xx is given after the store made the message durable (message_accepted); a
 // scripted refusal answers before anything is stored.
 Decision ScriptPolicy::on_message(const core::SessionState& s, std::string_view content) {
     message_reply_.reset();
-    const auto reply = script(Step::end_of_data, s);
-    if (reply && reply->positive()) {
-        message_reply_ = reply;
-        return Decision::ok();
+    const Scripted sc = script(Step::end_of_data, s);
+    if (sc.reply && sc.reply->positive()) {
+        message_reply_ = sc.reply;
+        return expect(Step::end_of_data, sc, Decision::ok(), false);
     }
-    return reply ? decision_for(*reply) : inner_->on_message(s, content);
+    return expect(Step::end_of_data, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_message(s, content), false);
 }
 
 Reply ScriptPolicy::message_accepted(const core::SessionState& s, std::string_view content, std::string_view id) {
@@ -155,18 +161,27 @@ Reply ScriptPolicy::message_accepted(const core::SessionState& s, std::string_vi
 }
 
 Decision ScriptPolicy::on_quit(const core::SessionState& s) {
-    const auto reply = script(Step::quit, s);
-    return reply ? decision_for(*reply) : inner_->on_quit(s);
+    const Scripted sc = script(Step::quit, s);
+    return expect(Step::quit, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_quit(s));
 }
 
 Decision ScriptPolicy::on_rset(const core::SessionState& s) {
-    const auto reply = script(Step::rset, s);
-    return reply ? decision_for(*reply) : inner_->on_rset(s);
+    const Scripted sc = script(Step::rset, s);
+    return expect(Step::rset, sc, sc.reply ? decision_for(*sc.reply) : inner_->on_rset(s));
 }
 
 Reply ScriptPolicy::noop(const core::SessionState& s) const {
-    const auto reply = script(Step::noop, s);
-    return reply ? *reply : inner_->noop(s);
+    const Scripted sc = script(Step::noop, s);
+    Reply reply = sc.reply ? *sc.reply : inner_->noop(s);
+    expect(Step::noop, sc, Decision::ok_with(reply));
+    return reply;
+}
+
+// Recorded so that ReplyScript recognises engine error replies and never applies a rule to them.
+Reply ScriptPolicy::protocol_error(const core::SessionState& s, core::ProtocolError e) const {
+    Reply reply = inner_->protocol_error(s, e);
+    session_->expect({std::nullopt, reply, std::nullopt});
+    return reply;
 }
 
 }  // namespace exosim::scenario

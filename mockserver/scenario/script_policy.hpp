@@ -46,16 +46,20 @@ public:
     core::Decision on_vrfy(const core::SessionState& s, std::string_view arg) override { return inner_->on_vrfy(s, arg); }
     core::Reply help(const core::SessionState& s) const override { return inner_->help(s); }
     core::Reply noop(const core::SessionState& s) const override;
-    core::Reply protocol_error(const core::SessionState& s, core::ProtocolError e) const override {
-        return inner_->protocol_error(s, e);
-    }
+    core::Reply protocol_error(const core::SessionState& s, core::ProtocolError e) const override;
     core::Decision on_tls_established(const core::SessionState& s) override { return inner_->on_tls_established(s); }
 
 private:
-    // The scripted reply for this occurrence of `step`, if a rule gives one. Matching consumes the
-    // occurrence (nth, times), so it happens exactly once per step; the rule's other effects are
-    // queued for ReplyScript here.
-    std::optional<core::Reply> script(Step step, const core::SessionState& s, std::string_view recipient = {}) const;
+    struct Scripted {
+        const Action* action = nullptr;  // the matched rule's action, if any
+        std::optional<core::Reply> reply;  // its reply, if it gives one
+    };
+    // Matches the rules for this occurrence of `step`. Matching consumes the occurrence (nth,
+    // times), so it happens exactly once per step.
+    Scripted script(Step step, const core::SessionState& s, std::string_view recipient = {}) const;
+    // Records the reply the engine is about to produce for this step (for ReplyScript) and returns
+    // `d`. `reply_now`: false where a proceeding decision's reply comes later (AUTH, end of data).
+    core::Decision expect(Step step, const Scripted& scripted, core::Decision d, bool reply_now = true) const;
 
     std::unique_ptr<core::SessionPolicy> inner_;
     std::shared_ptr<const Scenario> scenario_;

@@ -36,5 +36,9 @@ std::string transcript_text(const ConnectionTranscript& t);
 // Printable form of wire bytes: CR as "\r", LF as "\n", other controls and bytes >= 0x7f as
 // "\xNN". A line ending is not part of `bytes` unless it is bare or misplaced.
 std::string visible(std::string_view bytes);
+// A client line as shown in transcripts and findings: visible(), a bare LF or a missing line end
+// marked, and SASL secrets (AUTH initial response, continuation lines other than "*") replaced
+// by their length: reports get attached to tickets.
+std::string display_line(const ClientLine& line);
 
 }  // namespace exosim::scenario

@@ -22,6 +22,18 @@ struct Context {
     bool tls_required() const;
 };
 
+// How one connection ended: the reply that decided it, or the request left pending. A
+// connection the server dropped while a request was pending is a temporary failure (RFC 5321
+// 4.5.3.2.6, RFC 1047: deferred); one the client closed while waiting was abandoned (aborted).
+struct ConnectionEnd {
+    Outcome outcome = Outcome::aborted;
+    const ServerReply* reply = nullptr;  // the deciding reply; nullptr when pending or nothing happened
+    const Marker* close = nullptr;       // the first close marker
+    std::string pending;                 // request left unanswered: "greeting", "MAIL", "end of data"
+    Millis pending_since{0};
+};
+ConnectionEnd connection_end(const ClientView& view);
+
 // Evidence: "C 0.120s [plain] AUTH LOGIN", prefixed "#2 " from the second connection on. SASL
 // responses and AUTH initial responses are replaced by their length: reports get published.
 std::string quote(const Context& c, std::size_t conn, const ClientLine& line);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <iostream>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -72,23 +73,30 @@ void run_worker(asio::io_context& context) {
     }
 }
 
-std::shared_ptr<asio::ssl::context> build_tls_context(const ListenerConfig& cfg, CertificateAuthority* ca) {
-    if (cfg.tls.mode == TlsMode::none) return nullptr;
-    CertFiles files;
+// The listener's context plus, for generated certificates, one per other generated name so a
+// client's server_name picks its certificate (SniSelector).
+void build_tls(const ListenerConfig& cfg, CertificateAuthority* ca, ListenerRuntime& runtime) {
+    if (cfg.tls.mode == TlsMode::none) return;
+    auto context_for = [&](const CertFiles& files) {
+        try {
+            return make_server_context(cfg.tls, files, ca ? ca->ca_file() : std::filesystem::path{});
+        } catch (const std::exception& e) {
+            throw std::runtime_error("listener '" + cfg.name + "': " + e.what());
+        }
+    };
     if (!cfg.tls.cert_file.empty()) {
-        files.chain = cfg.tls.cert_file;
-        files.key = cfg.tls.key_file.empty() ? cfg.tls.cert_file : cfg.tls.key_file;
-    } else if (ca) {
-        files = ca->server_cert(cfg.tls.certificate);
-    } else {
+        runtime.tls = context_for({cfg.tls.cert_file, cfg.tls.key_file.empty() ? cfg.tls.cert_file : cfg.tls.key_file});
+        return;
+    }
+    if (!ca)
         throw std::runtime_error("listener '" + cfg.name + "': no certificate authority for certificate '" +
                                  cfg.tls.certificate + "'");
-    }
-    try {
-        return make_server_context(cfg.tls, files, ca ? ca->ca_file() : std::filesystem::path{});
-    } catch (const std::exception& e) {
-        throw std::runtime_error("listener '" + cfg.name + "': " + e.what());
-    }
+    runtime.tls = context_for(ca->server_cert(cfg.tls.certificate));
+    std::map<std::string, std::shared_ptr<asio::ssl::context>> alternates;
+    for (const std::string& name : CertificateAuthority::default_names())
+        if (name != cfg.tls.certificate) alternates.emplace(name, context_for(ca->server_cert(name)));
+    runtime.sni = std::make_shared<SniSelector>(runtime.tls, std::move(alternates), cfg.tls.certificate == "localhost");
+    runtime.sni->install();
 }
 
 }  // namespace
@@ -145,7 +153,7 @@ void Server::start() {
     for (const ListenerConfig& cfg : s.options.listeners) {
         auto runtime = std::make_shared<ListenerRuntime>();
         runtime->config = cfg;
-        runtime->tls = build_tls_context(cfg, s.options.ca);
+        build_tls(cfg, s.options.ca, *runtime);
         runtime->limits = std::make_shared<ConnectionLimits>(cfg.limits);
         auto listener = std::make_unique<detail::Listener>(s.workers[0]->context, std::move(runtime));
         s.bound.push_back({cfg.name, cfg.address, listener->port(), cfg.profile, cfg.tls.mode, cfg.behaviour});

@@ -22,6 +22,9 @@
 #include "transport/session_id.hpp"
 #include "transport/tls_context.hpp"
 
+// GCC 12 note: a co_await inside an if/switch condition miscompiled here (SIGILL on resume), so
+// every awaited value is first stored in a local.
+
 namespace exosim::transport::detail {
 
 using namespace asio::experimental::awaitable_operators;
@@ -82,6 +85,12 @@ asio::awaitable<std::optional<std::string>> store_on_pool(store::MessageStore& s
     co_return store_blocking(store, std::move(meta), content);
 }
 
+std::string hex_octet(char c) {
+    static constexpr char digits[] = "0123456789abcdef";
+    auto v = static_cast<unsigned char>(c);
+    return {digits[v >> 4], digits[v & 0xF]};
+}
+
 enum class ReadResult { data, eof, timeout, shutdown, error };
 
 class Session {
@@ -126,7 +135,7 @@ private:
     asio::awaitable<bool> handshake();
     asio::awaitable<void> close_connection();
     asio::awaitable<void> linger();
-    void discard_unfed_plaintext();
+    asio::awaitable<std::string> expect_client_hello();
     void check_pregreet();
     // Engine.
     asio::awaitable<void> serve_smtp();
@@ -233,7 +242,10 @@ void Session::finish(std::string reason) {
 
 asio::awaitable<ReadResult> Session::read_some(std::string_view& chunk) {
     if (control_->shutdown_requested && !shutdown_told_) co_return ReadResult::shutdown;
-    if (!tls_) co_return co_await read_plain(chunk);
+    if (!tls_) {
+        ReadResult plain = co_await read_plain(chunk);
+        co_return plain;
+    }
     if (!tls_buffer_) tls_buffer_ = std::make_unique<std::array<char, read_chunk_size>>();
     control_->deadline.expires_at(deadline_);
     auto result = co_await (tls_->async_read_some(asio::buffer(*tls_buffer_), use_tuple) ||
@@ -294,7 +306,8 @@ asio::awaitable<void> Session::flush() {
     emit(WireChunk{Direction::out, out, tls_.has_value()});
     reply_sent_ = true;
     greeting_sent_ = true;
-    if (!co_await write_all(out)) {
+    bool written = co_await write_all(out);
+    if (!written) {
         record_.close_reason = "io-error";
         done_ = true;
     }
@@ -306,14 +319,20 @@ asio::awaitable<bool> Session::handshake() {
         co_return false;
     }
     tls_.emplace(socket_, *listener_->tls);
+    SniSelector::set_local_address(tls_->native_handle(), &record_.local_address);
+    // TLS-03: one deadline for the whole handshake, starting now.
     io_timer_.expires_after(config_.timeouts.tls_handshake);
-    auto result = co_await (tls_->async_handshake(asio::ssl::stream_base::server, use_tuple) ||
-                            io_timer_.async_wait(use_tuple));
-    if (result.index() == 1 || std::get<0>(std::get<0>(result))) {
+    std::string failure = co_await expect_client_hello();
+    if (failure.empty()) {
+        auto result = co_await (tls_->async_handshake(asio::ssl::stream_base::server, use_tuple) ||
+                                io_timer_.async_wait(use_tuple));
+        if (result.index() == 1) failure = "timeout";
+        else if (auto ec = std::get<0>(std::get<0>(result))) failure = ec.message();
+    }
+    if (!failure.empty()) {
         tls_broken_ = true;
-        bool timed_out = result.index() == 1;
-        note(timed_out ? "timeout" : "tls-handshake-failed",
-             timed_out ? "TLS handshake" : std::get<0>(std::get<0>(result)).message());
+        bool timed_out = failure == "timeout";
+        note(timed_out ? "timeout" : "tls-handshake-failed", timed_out ? "TLS handshake" : failure);
         record_.close_reason = timed_out ? "tls-timeout" : "tls-failed";
         co_return false;
     }
@@ -327,29 +346,25 @@ asio::awaitable<bool> Session::handshake() {
     co_return true;
 }
 
-// TLS-01: nothing read may cross the upgrade. Everything read was fed to the engine (which
-// discards what was pipelined behind STARTTLS); plaintext already waiting in the kernel is
-// discarded here unless it starts like a TLS record (a client may send its ClientHello right
-// after our 220).
-void Session::discard_unfed_plaintext() {
-    boost::system::error_code ec;
-    if (socket_.available(ec) == 0 || ec) return;
+// SR-01, SR-02, SR-36: the first byte of a TLS connection is a handshake record (0x16). Plaintext
+// there (a command sent instead of a ClientHello, or pipelined plaintext that arrived after the
+// read holding STARTTLS) fails at once, never executed, instead of OpenSSL waiting for the
+// "record" its header announces. Returns the failure, "timeout", or empty when a hello is coming.
+asio::awaitable<std::string> Session::expect_client_hello() {
+    auto ready = co_await (socket_.async_wait(tcp::socket::wait_read, use_tuple) || io_timer_.async_wait(use_tuple));
+    if (ready.index() == 1) co_return "timeout";
     char first = 0;
-    socket_.receive(asio::buffer(&first, 1), tcp::socket::message_peek, ec);
-    if (ec || first == 0x16) return;
-    std::size_t discarded = 0;
-    socket_.non_blocking(true, ec);
-    while (socket_.available(ec) > 0 && !ec) {
-        auto& buffer = thread_read_buffer();
-        std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
-        if (ec) break;
-        emit(WireChunk{Direction::in, redactor_.filter({buffer.data(), n}, false), false});
-        discarded += n;
+    boost::system::error_code ec;
+    std::size_t n = socket_.receive(asio::buffer(&first, 1), tcp::socket::message_peek, ec);
+    if (ec || n == 0) co_return "connection closed before the TLS handshake";
+    if (first != 0x16) {
+        core::Finding finding{"plaintext-instead-of-tls", "first octet 0x" + hex_octet(first) +
+                                                              " where a TLS ClientHello was expected"};
+        record_.findings.push_back(finding);
+        emit(core::Event{finding});
+        co_return "plaintext where a TLS ClientHello was expected";
     }
-    core::Finding finding{"starttls-plaintext-injection",
-                          std::to_string(discarded) + " plaintext octets after STARTTLS discarded"};
-    record_.findings.push_back(finding);
-    emit(core::Event{finding});
+    co_return std::string{};
 }
 
 // SR-06: input that arrived while the greeting was delayed (a Pause before the first reply).
@@ -389,7 +404,7 @@ asio::awaitable<void> Session::close_connection() {
         io_timer_.expires_after(tls_shutdown_timeout);
         co_await (tls_->async_shutdown(use_tuple) || io_timer_.async_wait(use_tuple));
     }
-    if (!tls_broken_) co_await linger();
+    co_await linger();  // also after a failed handshake: raw reads only, never a write
     socket_.close(ec);
 }
 
@@ -402,7 +417,8 @@ asio::awaitable<void> Session::refuse_over_limit() {
     if (config_.tls.mode != TlsMode::implicit && config_.behaviour == ListenerBehaviour::smtp) {
         std::string reply = "421 4.7.0 Too many connections, try again later\r\n";
         emit(WireChunk{Direction::out, reply, false});
-        if (co_await write_all(reply)) co_await linger();
+        bool written = co_await write_all(reply);
+        if (written) co_await linger();
     }
     boost::system::error_code ec;
     socket_.close(ec);
@@ -426,7 +442,8 @@ asio::awaitable<void> Session::run() {
     }
     if (config_.tls.mode == TlsMode::implicit) {
         deadline_ = Clock::now() + config_.timeouts.tls_handshake;
-        if (!co_await handshake()) {
+        bool secured = co_await handshake();
+        if (!secured) {
             co_await close_connection();
             finish("tls-failed");
             co_return;
@@ -484,6 +501,9 @@ void Session::on_chunk(std::string_view chunk) {
 asio::awaitable<void> Session::serve_smtp() {
     policy_ = (*services_.policy_factory)(config_, connection_info());
     engine_.emplace(*policy_, connection_info());
+    // Implicit TLS: the session is encrypted before the engine exists. The engine must take this
+    // before start() (core change requested; until then it ignores it and the RFC profile relaxes
+    // require_tls_for_auth on implicit listeners, see app/profiles.cpp).
     if (tls_) engine_->tls_established(describe_tls(tls_->native_handle()));
     engine_->start();
     reply_sent_ = true;
@@ -491,7 +511,8 @@ asio::awaitable<void> Session::serve_smtp() {
     while (!done_ && !engine_->closed()) {
         arm_deadline();
         std::string_view chunk;
-        switch (co_await read_some(chunk)) {
+        ReadResult result = co_await read_some(chunk);
+        switch (result) {
         case ReadResult::data:
             on_chunk(chunk);
             engine_->feed(chunk);
@@ -566,8 +587,10 @@ asio::awaitable<void> Session::execute(core::Action& action) {
 asio::awaitable<void> Session::start_tls() {
     co_await flush();  // the 220 goes out in plaintext, then nothing more before the handshake
     if (done_) co_return;
-    discard_unfed_plaintext();
-    if (co_await handshake()) {
+    // TLS-01: every byte read was fed to the engine, which discarded what was pipelined behind
+    // STARTTLS; plaintext still in the kernel fails expect_client_hello() and closes.
+    bool secured = co_await handshake();
+    if (secured) {
         engine_->tls_established(describe_tls(tls_->native_handle()));
     } else {
         engine_->tls_failed();
@@ -585,8 +608,10 @@ asio::awaitable<void> Session::store_message(core::StoreMessage& message) {
     meta.listener = record_.listener;
     meta.client_address = record_.client_address;
     meta.seen_address = record_.seen_address;
-    meta.tls_version = std::string(core::tls_version_name(state.tls.version));
-    meta.tls_cipher = state.tls.cipher;
+    // What is on the wire, from the transport: also right for implicit TLS, which the engine
+    // only learns through ConnectionInfo::implicit_tls.
+    meta.tls_version = record_.tls_version;
+    meta.tls_cipher = record_.tls_cipher;
     meta.auth_identity = state.auth_identity.value_or("");
     meta.helo = state.helo.value_or("");
     meta.envelope = std::move(message.envelope);
@@ -611,7 +636,8 @@ asio::awaitable<void> Session::stall() {
     deadline_ = Clock::now() + config_.timeouts.command;
     for (;;) {
         std::string_view chunk;
-        if (co_await read_some(chunk) != ReadResult::data) break;
+        ReadResult result = co_await read_some(chunk);
+        if (result != ReadResult::data) break;
         record_.bytes_in += chunk.size();
         emit(WireChunk{Direction::in, redactor_.filter(chunk, false), tls_.has_value()});
     }

@@ -19,6 +19,7 @@
 #include "transport/listener_config.hpp"
 #include "transport/registry.hpp"
 #include "transport/server.hpp"
+#include "transport/sni.hpp"
 
 namespace exosim::transport::detail {
 
@@ -28,6 +29,7 @@ namespace asio = boost::asio;
 struct ListenerRuntime {
     ListenerConfig config;
     std::shared_ptr<asio::ssl::context> tls;  // null when tls.mode is none
+    std::shared_ptr<SniSelector> sni;          // certificate choice by server_name; owns alternates
     std::shared_ptr<ConnectionLimits> limits;
 };
 

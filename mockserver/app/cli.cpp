@@ -1,0 +1,124 @@
+#include "app/cli.hpp"
+
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "app/serve.hpp"
+
+#ifndef EXOSIM_VERSION
+#define EXOSIM_VERSION "0.0.0"
+#endif
+
+namespace exosim::app {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* usage_text =
+    "usage: exosim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve      run the fake Exchange Online SMTP endpoints (exosim serve --help)\n"
+    "\n"
+    "options:\n"
+    "  -h, --help     this text\n"
+    "  --version      print the version\n";
+
+po::options_description serve_description() {
+    po::options_description d("exosim serve [options]");
+    d.add_options()
+        ("help,h", "this text")
+        ("config,c", po::value<std::string>(), "YAML configuration file (sections replace the embedded default's)")
+        ("data-dir,d", po::value<std::string>(), "data directory (messages, sessions, tls); overrides data_dir")
+        ("bind", po::value<std::string>(), "listen on ADDR instead of each listener's address")
+        ("real-ports", "bind the standard ports: 1587->587, 1025->25, 1465->465 (others unchanged)")
+        ("ephemeral-ports", "bind every listener to a free port (port 0); the ports are printed")
+        ("capture", po::value<std::string>(), "disk | memory | off; overrides capture")
+        ("threads", po::value<std::size_t>(), "I/O threads (0: one per CPU); overrides threads")
+        ("print-config", "print the effective configuration as YAML and exit");
+    return d;
+}
+
+store::CaptureMode parse_capture(const std::string& v) {
+    if (v == "disk") return store::CaptureMode::disk;
+    if (v == "memory") return store::CaptureMode::memory;
+    if (v == "off") return store::CaptureMode::off;
+    throw UsageError("--capture: '" + v + "' is not one of disk, memory, off");
+}
+
+}  // namespace
+
+ServeOptions parse_serve_options(const std::vector<std::string>& args) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(serve_description()).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    ServeOptions o;
+    o.help = vm.count("help") > 0;
+    if (vm.count("config")) o.config_file = vm["config"].as<std::string>();
+    if (vm.count("data-dir")) o.data_dir = vm["data-dir"].as<std::string>();
+    if (vm.count("bind")) o.bind = vm["bind"].as<std::string>();
+    o.real_ports = vm.count("real-ports") > 0;
+    o.ephemeral_ports = vm.count("ephemeral-ports") > 0;
+    if (o.real_ports && o.ephemeral_ports) throw UsageError("--real-ports and --ephemeral-ports exclude each other");
+    if (vm.count("capture")) o.capture = parse_capture(vm["capture"].as<std::string>());
+    if (vm.count("threads")) o.threads = vm["threads"].as<std::size_t>();
+    o.print_config = vm.count("print-config") > 0;
+    return o;
+}
+
+void apply_overrides(AppConfig& config, const ServeOptions& o) {
+    if (o.data_dir) config.data_dir = *o.data_dir;
+    if (o.capture) config.capture = *o.capture;
+    if (o.threads) config.threads = *o.threads;
+    for (auto& l : config.listeners) {
+        if (o.bind) l.address = *o.bind;
+        if (o.ephemeral_ports) l.port = 0;
+        // The legacy endpoint (1588) keeps its port: it cannot share 587 with submission.
+        if (o.real_ports) {
+            if (l.port == 1587) l.port = 587;
+            else if (l.port == 1025) l.port = 25;
+            else if (l.port == 1465) l.port = 465;
+        }
+    }
+}
+
+int run_cli(int argc, char** argv) {
+    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    if (args.empty()) {
+        std::cerr << usage_text;
+        return 2;
+    }
+    const std::string& command = args.front();
+    if (command == "-h" || command == "--help" || command == "help") {
+        std::cout << usage_text;
+        return 0;
+    }
+    if (command == "--version") {
+        std::cout << "exosim " << EXOSIM_VERSION << "\n";
+        return 0;
+    }
+    if (command == "serve") {
+        ServeOptions options;
+        try {
+            options = parse_serve_options({args.begin() + 1, args.end()});
+        } catch (const UsageError& e) {
+            std::cerr << "exosim serve: " << e.what() << "\n(see exosim serve --help)\n";
+            return 2;
+        }
+        if (options.help) {
+            std::cout << serve_description();
+            return 0;
+        }
+        return serve(options);
+    }
+    std::cerr << "exosim: unknown command '" << command << "'\n\n" << usage_text;
+    return 2;
+}
+
+}  // namespace exosim::app

@@ -1,0 +1,146 @@
+#include "scenario/verdict.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "scenario/verdict_rules.hpp"
+
+namespace exosim::scenario {
+
+namespace {
+
+using rules::Context;
+
+struct RuleRow {
+    RuleInfo info;
+    Finding (*judge)(const Context&);
+};
+
+// One table: id, what it means, where it comes from, and the function that judges it.
+const std::array<RuleRow, 23> catalogue{{
+    {{"starttls-before-credentials", "STARTTLS completed before the first AUTH or envelope command", "RFC 3207 4; CC-01 CC-02 CC-07"}, rules::starttls_before_credentials},
+    {{"no-plaintext-credentials", "no AUTH, SASL response or the password in plaintext when TLS is required", "RFC 4954 4; CC-01 CC-02 CC-06 CC-07"}, rules::no_plaintext_credentials},
+    {{"no-plaintext-mail", "no MAIL, RCPT, DATA, BDAT or body in plaintext when TLS is required", "RFC 3207; CC-01 CC-02 CC-03"}, rules::no_plaintext_mail},
+    {{"ehlo-after-tls", "the first command after a STARTTLS upgrade is EHLO (or QUIT)", "RFC 3207 4.2; CC-05"}, rules::ehlo_after_tls},
+    {{"post-tls-capabilities-only", "AUTH mechanisms and extensions used were offered by the EHLO reply in force (after TLS: the post-TLS one)", "RFC 3207 4.2, RFC 5321 2.2.1; CC-04 CC-05 CC-06 CC-29"}, rules::post_tls_capabilities_only},
+    {{"no-response-injection-use", "after the TLS upgrade nothing but EHLO/HELO/QUIT before the first reply inside TLS", "RFC 3207 4.2; CC-04"}, rules::no_response_injection_use},
+    {{"aborts-on-invalid-certificate", "with an invalid server certificate no AUTH, envelope or body goes through TLS", "RFC 3207 4.1; CC-08"}, rules::aborts_on_invalid_certificate},
+    {{"tls-version", "the negotiated TLS version, failed when below the expected floor", "RFC 8996; CC-09"}, rules::tls_version},
+    {{"no-starttls-loop", "STARTTLS is sent at most once and never inside TLS", "RFC 3207 4.2; CC-30"}, rules::no_starttls_loop},
+    {{"no-pregreet", "the client waits for the greeting before it speaks", "RFC 5321 3.1; CC-18"}, rules::no_pregreet},
+    {{"pipelining-only-when-offered", "commands are sent before earlier replies only with PIPELINING, and never after EHLO/STARTTLS/AUTH", "RFC 2920 3.1; CC-18"}, rules::pipelining_only_when_offered},
+    {{"body-after-354", "the message body is sent only after 354, and never as commands", "RFC 2920 3.1, RFC 5321 4.1.1.4; CC-18 CC-27"}, rules::body_after_354},
+    {{"stops-after-5xx", "no further envelope or resend after a permanent 5xx (greeting, MAIL, all RCPT, end of data)", "RFC 5321 4.2.1; CC-11 CC-20 CC-26"}, rules::stops_after_5xx},
+    {{"quit-at-end", "QUIT before closing after a completed transaction", "RFC 5321 4.1.1.10"}, rules::quit_at_end},
+    {{"dot-stuffing", "every body line starting with '.' is stuffed", "RFC 5321 4.5.2; CC-23"}, rules::dot_stuffing},
+    {{"crlf-only", "no bare CR or LF in commands, SASL responses or the body", "RFC 5321 2.3.8; CC-23 CC-24"}, rules::crlf_only},
+    {{"line-length", "command lines <= 512 octets, AUTH lines <= 12288, body lines <= 1000, CRLF included", "RFC 5321 4.5.3.1.4/4.5.3.1.6, RFC 4954 4; CC-23"}, rules::line_length},
+    {{"single-end-of-data", "each body ends with one CRLF.CRLF; no smuggling dot sequences, no second terminator", "RFC 5321 4.1.1.4; CC-23 CC-24 (SMTP smuggling)"}, rules::single_end_of_data},
+    {{"rfc5322-headers", "Date, From and Message-ID present exactly once; From holds an address", "RFC 5322 3.6"}, rules::rfc5322_headers},
+    {{"attachment-intact", "a MIME part with the expected filename decodes to the expected bytes", "RFC 2045/2183"}, rules::attachment_intact},
+    {{"same-message-id-on-retry", "every attempt carries the same Message-ID", "RFC 5322 3.6.4; CC-21"}, rules::same_message_id_on_retry},
+    {{"retries-after-4xx-bounded", "after a temporary failure: retried, within max_attempts, with growing non-zero backoff", "RFC 5321 4.5.4.1; CC-20 CC-21 CC-26"}, rules::retries_after_4xx_bounded},
+    {{"timeouts", "informational: how long the client waited for a slow reply, against RFC 5321", "RFC 5321 4.5.3.2; CC-14 CC-22"}, rules::timeouts},
+}};
+
+const std::array<RuleInfo, 23> infos = [] {
+    std::array<RuleInfo, 23> out{};
+    for (std::size_t i = 0; i < catalogue.size(); ++i) out[i] = catalogue[i].info;
+    return out;
+}();
+
+bool known_rule(std::string_view id) {
+    return id == "outcome" || std::any_of(catalogue.begin(), catalogue.end(),
+                                          [&](const RuleRow& r) { return r.info.id == id; });
+}
+
+struct Deciding {
+    Outcome outcome = Outcome::aborted;
+    std::optional<std::string> quote;
+};
+
+Deciding connection_outcome(const Context& c, std::size_t conn) {
+    const rules::ConnectionEnd end = rules::connection_end(c.views[conn]);
+    Deciding d{end.outcome, std::nullopt};
+    if (end.reply) d.quote = rules::quote(c, conn, *end.reply);
+    else if (end.close) d.quote = rules::quote(c, conn, *end.close);
+    return d;
+}
+
+// Delivered when any attempt got a 2xx to end of data; otherwise the last attempt decides.
+Deciding decide_outcome(const Context& c) {
+    for (std::size_t i = 0; i < c.views.size(); ++i)
+        for (const Body& b : c.views[i].bodies)
+            if (b.reply && c.views[i].replies[*b.reply].code / 100 == 2)
+                return {Outcome::delivered, rules::quote(c, i, c.views[i].replies[*b.reply])};
+    return c.views.empty() ? Deciding{} : connection_outcome(c, c.views.size() - 1);
+}
+
+Finding outcome_finding(const Deciding& d, Outcome expected) {
+    Finding f = rules::pass("outcome", std::string(outcome_name(d.outcome)));
+    if (d.quote) f.quotes.push_back(*d.quote);
+    if (d.outcome != expected) {
+        f.verdict = Verdict::fail;
+        f.severity = Severity::error;
+        f.as_expected = false;
+        f.message = "outcome " + f.message + ", expected " + std::string(outcome_name(expected));
+    }
+    return f;
+}
+
+void apply_expectation(Finding& f, const Expectation& expect) {
+    const auto it = expect.rules.find(f.rule);
+    if (it != expect.rules.end()) {
+        f.expected = it->second;
+        f.as_expected = f.verdict == it->second;
+    } else {
+        f.as_expected = f.verdict == Verdict::pass || f.verdict == Verdict::skipped;
+    }
+}
+
+}  // namespace
+
+std::string_view severity_name(Severity s) {
+    switch (s) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+    }
+    return "info";
+}
+
+const Finding* Findings::find(std::string_view rule) const {
+    auto it = std::find_if(rules.begin(), rules.end(), [&](const Finding& f) { return f.rule == rule; });
+    return it == rules.end() ? nullptr : &*it;
+}
+
+std::span<const RuleInfo> rule_catalogue() { return infos; }
+
+Findings judge(const Scenario& scenario, const Trace& trace, const JudgeOptions& options) {
+    Findings out;
+    out.expected_outcome = scenario.expect.outcome;
+    out.attempts = static_cast<unsigned>(trace.connections.size());
+    Context c{scenario, trace, options, {}, Outcome::aborted};
+    for (const ConnectionTrace& conn : trace.connections) c.views.push_back(read_client_view(conn));
+    for (const ClientView& v : c.views) {
+        const Marker* m = rules::tls_start(v);
+        out.tls_versions.push_back(m ? m->detail : "");
+    }
+    const Deciding d = decide_outcome(c);
+    out.outcome = c.outcome = d.outcome;
+    out.rules.push_back(outcome_finding(d, scenario.expect.outcome));
+    for (const RuleRow& row : catalogue) {
+        Finding f = row.judge(c);
+        apply_expectation(f, scenario.expect);
+        out.rules.push_back(std::move(f));
+    }
+    for (const auto& [id, v] : scenario.expect.rules)
+        if (!known_rule(id)) out.error = "the scenario expects unknown rule '" + id + "'";
+    if (trace.connections.empty() && scenario.expect.min_attempts.value_or(1) > 0)
+        out.error = "no connection was recorded";
+    const bool all_ok = std::all_of(out.rules.begin(), out.rules.end(), [](const Finding& f) { return f.as_expected; });
+    out.verdict = !out.error.empty() ? Verdict::error : all_ok ? Verdict::pass : Verdict::fail;
+    return out;
+}
+
+}  // namespace exosim::scenario

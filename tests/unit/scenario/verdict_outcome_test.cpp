@@ -1,0 +1,69 @@
+// Outcome and how rule verdicts combine into the scenario verdict.
+#include "verdict_trace_builder.hpp"
+
+namespace exosim::scenario {
+namespace {
+
+using test::rule;
+using test::scenario;
+using test::TraceBuilder;
+
+Outcome outcome_of(const Trace& t) { return judge(scenario(), t).outcome; }
+
+TEST(VerdictOutcome, FromTheWire) {
+    EXPECT_EQ(outcome_of(TraceBuilder().good()), Outcome::delivered);
+    TraceBuilder rejected, deferred, lost, gave_up;
+    rejected.up_to_tls_ehlo().auth_login().message(test::good_body(), "554 5.6.0 content rejected\r\n").quit();
+    deferred.up_to_tls_ehlo().auth_login().message(test::good_body(), "451 4.3.0 later\r\n").quit();
+    lost.up_to_tls_ehlo().auth_login().message(test::good_body(), "").server_closed();
+    gave_up.up_to_tls_ehlo().auth_login().message(test::good_body(), "").client_closed();
+    EXPECT_EQ(outcome_of(rejected), Outcome::rejected);
+    EXPECT_EQ(outcome_of(deferred), Outcome::deferred);
+    EXPECT_EQ(outcome_of(lost), Outcome::deferred);  // RFC 5321 4.5.3.2.6
+    EXPECT_EQ(outcome_of(gave_up), Outcome::aborted);
+    EXPECT_EQ(outcome_of(TraceBuilder().S("220 x\r\n").C("EHLO c\r\n").S("250 x\r\n").quit()), Outcome::aborted);
+}
+
+TEST(VerdictOutcome, MismatchFailsTheScenario) {
+    Scenario s = scenario();
+    s.expect.outcome = Outcome::rejected;
+    const Findings f = judge(s, TraceBuilder().good());
+    EXPECT_EQ(f.verdict, Verdict::fail);
+    EXPECT_RULE(f, "outcome", fail);
+    EXPECT_EQ(rule(f, "outcome").message, "outcome delivered, expected rejected");
+}
+
+TEST(VerdictOutcome, ForcedRuleExpectationsForADeliberatelyBadClient) {
+    // A scenario that proves the harness catches AUTH before STARTTLS expects the rule to fail.
+    const Trace bad = TraceBuilder().S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250-STARTTLS\r\n250 AUTH LOGIN\r\n")
+                          .auth_login().quit();
+    Scenario s = scenario();
+    s.expect.outcome = Outcome::aborted;
+    s.expect.rules = {{"no-plaintext-credentials", Verdict::fail}, {"starttls-before-credentials", Verdict::fail}};
+    const Findings f = judge(s, bad);
+    EXPECT_EQ(f.verdict, Verdict::pass);
+    EXPECT_EQ(rule(f, "no-plaintext-credentials").expected, Verdict::fail);
+    // The same expectation against a good client: the rule passed, so the scenario fails.
+    s.expect.outcome = Outcome::delivered;
+    EXPECT_EQ(judge(s, TraceBuilder().good()).verdict, Verdict::fail);
+}
+
+TEST(VerdictOutcome, HarnessErrors) {
+    const Findings none = judge(scenario(), Trace{});
+    EXPECT_EQ(none.verdict, Verdict::error);
+    EXPECT_EQ(none.error, "no connection was recorded");
+    Scenario s = scenario();
+    s.expect.rules = {{"no-such-rule", Verdict::pass}};
+    const Findings unknown = judge(s, TraceBuilder().good());
+    EXPECT_EQ(unknown.verdict, Verdict::error);
+    EXPECT_NE(unknown.error.find("no-such-rule"), std::string::npos);
+}
+
+TEST(VerdictOutcome, CatalogueIsComplete) {
+    const Findings f = judge(scenario(), TraceBuilder().good());
+    ASSERT_EQ(f.rules.size(), rule_catalogue().size() + 1);
+    for (const RuleInfo& r : rule_catalogue()) EXPECT_NE(f.find(r.id), nullptr) << r.id;
+}
+
+}  // namespace
+}  // namespace exosim::scenario
