@@ -8,7 +8,20 @@ DataReader::DataReader(BareLineEnding mode, std::uint64_t max_size) : mode_(mode
 
 std::size_t DataReader::feed(std::string_view in) {
     std::size_t i = 0;
-    while (i < in.size() && state_ != State::done) step(in[i++]);
+    while (i < in.size() && state_ != State::done) {
+        if (state_ == State::text) {
+            // Fast path: the rest of an ordinary line goes in with one append (the per-octet state
+            // machine below only matters at line starts and line endings).
+            std::size_t j = i;
+            while (j < in.size() && in[j] != '\r' && in[j] != '\n') ++j;
+            if (j > i) {
+                emit(in.substr(i, j - i));
+                i = j;
+                continue;
+            }
+        }
+        step(in[i++]);
+    }
     return i;
 }
 

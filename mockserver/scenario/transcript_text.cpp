@@ -80,7 +80,9 @@ void Collector::add_body(const Body& b) {
             }
             continue;
         }
-        const auto [start, end] = spans[i];
+        // Not a structured binding: clang 14 cannot capture those in the lambda below.
+        const auto start = spans[i].first;
+        const auto end = spans[i].second;
         auto s = std::find_if(b.segments.rbegin(), b.segments.rend(),
                               [&](const BodySegment& g) { return g.offset <= start; });
         TranscriptLine line{Dir::client, s->t, b.tls, false, without_crlf(std::string_view(b.raw).substr(start, end - start))};

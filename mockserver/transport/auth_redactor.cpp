@@ -20,7 +20,18 @@ std::string AuthRedactor::filter(std::string_view chunk, bool in_sasl_exchange) 
     sasl_lines_ = in_sasl_exchange;
     std::string out;
     out.reserve(chunk.size());
-    for (char c : chunk) on_byte(c, out);
+    std::size_t i = 0;
+    while (i < chunk.size()) {
+        if (line_ == Line::keep) {
+            // Fast path for message data and ordinary commands: copy the rest of the line at once.
+            std::size_t end = chunk.find('\n', i);
+            if (end == std::string_view::npos) end = chunk.size();
+            out.append(chunk.substr(i, end - i));
+            i = end;
+            if (i == chunk.size()) break;
+        }
+        on_byte(chunk[i++], out);
+    }
     return out;
 }
 
