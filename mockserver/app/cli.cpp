@@ -1,10 +1,13 @@
 #include "app/cli.hpp"
 
 #include <iostream>
+#include <tuple>
 
 #include <boost/program_options.hpp>
 
+#include "app/certify.hpp"
 #include "app/serve.hpp"
+#include "app/token_command.hpp"
 
 #ifndef EXOSIM_VERSION
 #define EXOSIM_VERSION "0.0.0"
@@ -21,6 +24,8 @@ constexpr const char* usage_text =
     "\n"
     "commands:\n"
     "  serve      run the fake Exchange Online SMTP endpoints (exosim serve --help)\n"
+    "  token      print an XOAUTH2 token for a mailbox (exosim token --help)\n"
+    "  certify    run scenarios against a client and report verdicts (exosim certify --help)\n"
     "\n"
     "options:\n"
     "  -h, --help     this text\n"
@@ -34,11 +39,25 @@ po::options_description serve_description() {
         ("data-dir,d", po::value<std::string>(), "data directory (messages, sessions, tls); overrides data_dir")
         ("bind", po::value<std::string>(), "listen on ADDR instead of each listener's address")
         ("real-ports", "bind the standard ports: 1587->587, 1025->25, 1465->465 (others unchanged)")
-        ("ephemeral-ports", "bind every listener to a free port (port 0); the ports are printed")
+        ("ephemeral-ports", "bind every listener and the control API to a free port (port 0); the ports are printed")
+        ("control", po::value<std::string>(), "control API on ADDR:PORT (default 127.0.0.1:8025)")
+        ("no-control", "do not start the control API")
         ("capture", po::value<std::string>(), "disk | memory | off; overrides capture")
         ("threads", po::value<std::size_t>(), "I/O threads (0: one per CPU); overrides threads")
         ("print-config", "print the effective configuration as YAML and exit");
     return d;
+}
+
+// "ADDR:PORT" or "PORT" (on 127.0.0.1) -> the control section's address and port.
+std::pair<std::string, std::uint16_t> parse_control_address(const std::string& v) {
+    const std::size_t colon = v.rfind(':');
+    std::string address = colon == std::string::npos ? "127.0.0.1" : v.substr(0, colon);
+    const std::string port = colon == std::string::npos ? v : v.substr(colon + 1);
+    if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+    const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+    if (address.empty() || !digits || std::stoul(port) > 65535)
+        throw UsageError("--control: '" + v + "' is not ADDR:PORT (e.g. 127.0.0.1:8025)");
+    return {address, static_cast<std::uint16_t>(std::stoul(port))};
 }
 
 store::CaptureMode parse_capture(const std::string& v) {
@@ -67,6 +86,10 @@ ServeOptions parse_serve_options(const std::vector<std::string>& args) {
     o.ephemeral_ports = vm.count("ephemeral-ports") > 0;
     if (o.real_ports && o.ephemeral_ports) throw UsageError("--real-ports and --ephemeral-ports exclude each other");
     if (vm.count("capture")) o.capture = parse_capture(vm["capture"].as<std::string>());
+    if (vm.count("control")) o.control = vm["control"].as<std::string>();
+    o.no_control = vm.count("no-control") > 0;
+    if (o.control && o.no_control) throw UsageError("--control and --no-control exclude each other");
+    if (o.control) parse_control_address(*o.control);  // usage error now, not at start-up
     if (vm.count("threads")) o.threads = vm["threads"].as<std::size_t>();
     o.print_config = vm.count("print-config") > 0;
     return o;
@@ -76,6 +99,10 @@ void apply_overrides(AppConfig& config, const ServeOptions& o) {
     if (o.data_dir) config.data_dir = *o.data_dir;
     if (o.capture) config.capture = *o.capture;
     if (o.threads) config.threads = *o.threads;
+    if (o.ephemeral_ports) config.control.port = 0;
+    if (o.control) std::tie(config.control.address, config.control.port) = parse_control_address(*o.control);
+    if (o.no_control) config.control.enabled = false;
+    else if (o.control) config.control.enabled = true;
     for (auto& l : config.listeners) {
         if (o.bind) l.address = *o.bind;
         if (o.ephemeral_ports) l.port = 0;
@@ -116,6 +143,21 @@ int run_cli(int argc, char** argv) {
             return 0;
         }
         return serve(options);
+    }
+    if (command == "token") return token_command({args.begin() + 1, args.end()});
+    if (command == "certify") {
+        CertifyOptions options;
+        try {
+            options = parse_certify_options({args.begin() + 1, args.end()});
+        } catch (const UsageError& e) {
+            std::cerr << "exosim certify: " << e.what() << "\n(see exosim certify --help)\n";
+            return 2;
+        }
+        if (options.help) {
+            std::cout << certify_help();
+            return 0;
+        }
+        return certify(options);
     }
     std::cerr << "exosim: unknown command '" << command << "'\n\n" << usage_text;
     return 2;

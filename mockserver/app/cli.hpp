@@ -23,6 +23,8 @@ struct ServeOptions {
     std::optional<std::string> bind;      // overrides every listener's address
     bool real_ports = false;              // 1587->587, 1025->25, 1465->465
     bool ephemeral_ports = false;         // every listener on port 0 (tests)
+    std::optional<std::string> control;   // control API "ADDR:PORT" (or "PORT" on 127.0.0.1)
+    bool no_control = false;              // do not start the control API
     std::optional<store::CaptureMode> capture;
     std::optional<std::size_t> threads;
     bool print_config = false;

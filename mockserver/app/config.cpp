@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/config_exchange.hpp"
 #include "app/config_yaml.hpp"
 #include "app/profiles.hpp"
 
@@ -169,6 +170,14 @@ void load_pregreet(const Context& ctx, const Node& n, AppConfig& c) {
                                             {{"reject", PregreetMode::reject}, {"log", PregreetMode::log}});
 }
 
+void load_control(const Context& ctx, const Node& n, AppConfig& c) {
+    yaml::check_keys(ctx, n, "control", {"enabled", "address", "port"});
+    if (auto v = n["enabled"]) c.control.enabled = yaml::boolean(ctx, v, "control.enabled");
+    if (auto v = n["address"]) c.control.address = yaml::string(ctx, v, "control.address");
+    if (auto v = n["port"])
+        c.control.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, v, "control.port", 65535));
+}
+
 using SectionLoader = void (*)(const Context&, const Node&, AppConfig&);
 
 struct Section {
@@ -176,8 +185,7 @@ struct Section {
     SectionLoader load;
 };
 
-// One row per top-level key. EXTENSION POINT (Exchange Online): add rows for tenants,
-// connectors, clock, tarpit, ... with their loaders (e.g. in config_exchange.cpp).
+// One row per top-level key; the Exchange Online sections load in config_exchange.cpp.
 constexpr Section sections[] = {
     {"data_dir", load_data_dir},
     {"capture", load_capture},
@@ -188,6 +196,12 @@ constexpr Section sections[] = {
     {"threads", load_threads},
     {"bare_line_endings", load_bare_line_endings},
     {"pregreet", load_pregreet},
+    {"control", load_control},
+    {"clock", load_clock},
+    {"exchange", load_exchange},
+    {"tenants", load_tenants},
+    {"blocked_ips", load_blocked_ips},
+    {"spf_records", load_spf_records},
 };
 
 }  // namespace
@@ -230,6 +244,11 @@ AppConfig load_config(const std::optional<std::filesystem::path>& file) {
 
 void validate(const AppConfig& config) {
     if (config.listeners.empty()) throw ConfigError("configuration: no listeners");
+    try {
+        config.directory.validate();
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(std::string("configuration: tenants: ") + e.what());
+    }
 }
 
 }  // namespace exosim::app

@@ -3,6 +3,7 @@
 // file whose top-level sections replace the default's), then CLI overrides. Invalid
 // configuration is a ConfigError naming file, line and key, before anything is served.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +12,9 @@
 #include <vector>
 
 #include "core/session_policy.hpp"
+#include "policy/exchange_online/environment.hpp"
+#include "policy/tenant.hpp"
+#include "policy/throttle.hpp"
 #include "policy/rfc_policy.hpp"
 #include "store/message_store.hpp"
 #include "transport/address_map.hpp"
@@ -24,6 +28,15 @@ public:
 };
 
 enum class PregreetMode { reject, log };
+// Section `control:`: the HTTP control API (mockserver/control), loopback by default.
+struct ControlConfig {
+    bool enabled = true;
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8025;  // 0: any free port (--ephemeral-ports)
+};
+// Throttles and token expiry run on the wall clock, or on a virtual clock that only the control
+// API moves (POST /api/v1/clock/advance), so tests cross a day without sleeping.
+enum class ClockMode { real, virtual_clock };
 
 struct AppConfig {
     std::filesystem::path data_dir = "./exosim-data";
@@ -34,8 +47,14 @@ struct AppConfig {
     std::size_t threads = 0;  // 0: one per CPU
     core::BareLineEnding bare_line_endings = core::BareLineEnding::reject;
     PregreetMode pregreet = PregreetMode::log;
-    // EXTENSION POINT (Exchange Online): tenants, connectors, clock, tarpit, ... get typed members
-    // here, a loader row in config.cpp's section table, and an emitter in config_emit.cpp.
+    ControlConfig control;
+    // Exchange Online emulation (config_exchange.cpp loads, config_exchange_emit.cpp emits).
+    ClockMode clock = ClockMode::real;
+    policy::exo::ExoSettings exchange;   // section `exchange:` (also every unconfirmed value)
+    policy::ThrottleLimits throttle;     // section `exchange: {limits: ...}`
+    // Sections `tenants:`, `blocked_ips:`, `spf_records:`; the address map stays `address_map`
+    // above (the transport applies it) and is copied into the directory by ExchangeRuntime.
+    policy::Directory directory;
 };
 
 // The YAML compiled into the binary (app/default_config.yaml).

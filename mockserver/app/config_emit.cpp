@@ -2,6 +2,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "app/config_exchange.hpp"
 #include "app/config_yaml.hpp"
 #include "transport/server.hpp"
 
@@ -79,6 +80,9 @@ std::string to_yaml(const AppConfig& c) {
     out << YAML::Key << "bare_line_endings" << YAML::Value
         << (c.bare_line_endings == core::BareLineEnding::reject ? "reject" : "normalize");
     out << YAML::Key << "pregreet" << YAML::Value << (c.pregreet == PregreetMode::reject ? "reject" : "log");
+    out << YAML::Key << "control" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "enabled"
+        << YAML::Value << c.control.enabled << YAML::Key << "address" << YAML::Value << c.control.address
+        << YAML::Key << "port" << YAML::Value << c.control.port << YAML::EndMap;
     out << YAML::Key << "listeners" << YAML::Value << YAML::BeginSeq;
     for (const auto& l : c.listeners) emit_listener(out, l);
     out << YAML::EndSeq;
@@ -93,7 +97,7 @@ std::string to_yaml(const AppConfig& c) {
         out << YAML::Flow << YAML::BeginMap << YAML::Key << "from" << YAML::Value << e.from << YAML::Key << "to"
             << YAML::Value << e.to << YAML::EndMap;
     out << YAML::EndSeq;
-    // EXTENSION POINT (Exchange Online): emit the added sections here.
+    emit_exchange_sections(out, c);
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
 }

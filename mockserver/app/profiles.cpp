@@ -1,14 +1,17 @@
 #include "app/profiles.hpp"
 
 #include <memory>
+#include <stdexcept>
 
+#include "app/exchange_runtime.hpp"
+#include "policy/exchange_online/factory.hpp"
 #include "policy/rfc_policy.hpp"
 
 namespace exosim::app {
 
 namespace {
 
-constexpr std::string_view profiles[] = {"rfc"};
+constexpr std::string_view profiles[] = {"rfc", "exo-submission", "exo-legacy", "exo-mx", "exo-465"};
 
 policy::RfcPolicyConfig rfc_base(const AppConfig& config) {
     policy::RfcPolicyConfig base;
@@ -32,15 +35,33 @@ std::string known_profiles() {
     return out;
 }
 
-transport::PolicyFactory make_policy_factory(const AppConfig& config) {
+std::vector<transport::ListenerConfig> effective_listeners(const AppConfig& config) {
+    std::vector<transport::ListenerConfig> out = config.listeners;
+    for (auto& l : out) {
+        if (l.profile == "exo-mx") l.tls.request_client_cert = true;
+        if (l.profile != "exo-465" || l.behaviour != transport::ListenerBehaviour::smtp) continue;
+        // §1 [WIRE]: Microsoft's port 465 accepts the TCP connection and never answers.
+        switch (config.exchange.implicit_tls) {
+            case policy::exo::ImplicitTlsBehaviour::silent: l.behaviour = transport::ListenerBehaviour::blackhole; break;
+            case policy::exo::ImplicitTlsBehaviour::refuse: l.behaviour = transport::ListenerBehaviour::refuse; break;
+            case policy::exo::ImplicitTlsBehaviour::serve: l.tls.mode = transport::TlsMode::implicit; break;
+        }
+    }
+    return out;
+}
+
+transport::PolicyFactory make_policy_factory(const AppConfig& config, std::shared_ptr<const ExchangeRuntime> runtime) {
+    for (const auto& l : config.listeners)
+        if (policy::exo::is_exo_profile(l.profile) && !runtime)
+            throw std::invalid_argument("listener " + l.name + ": profile " + l.profile + " needs the Exchange runtime");
     auto base = std::make_shared<const policy::RfcPolicyConfig>(rfc_base(config));
-    return [base](const transport::ListenerConfig& listener,
-                  const core::ConnectionInfo&) -> std::unique_ptr<core::SessionPolicy> {
+    return [base, runtime](const transport::ListenerConfig& listener,
+                           const core::ConnectionInfo& connection) -> std::unique_ptr<core::SessionPolicy> {
+        if (policy::exo::is_exo_profile(listener.profile))
+            return policy::exo::make_exo_policy(listener.profile, runtime->environment(), connection);
         policy::RfcPolicyConfig c = *base;
         c.hostname = listener.hostname;
         c.tls_available = listener.tls.mode == transport::TlsMode::starttls;
-        // An implicit-TLS session is encrypted from the first byte: AUTH needs no STARTTLS.
-        if (listener.tls.mode == transport::TlsMode::implicit) c.require_tls_for_auth = false;
         return std::make_unique<policy::RfcPolicy>(std::move(c));
     };
 }

@@ -3,7 +3,12 @@
 #include <iostream>
 #include <system_error>
 
+#include "app/exchange_runtime.hpp"
 #include "app/profiles.hpp"
+#include "control/app_wiring.hpp"
+#include "control/config_json.hpp"
+#include "control/control_server.hpp"
+#include "harness/scenario_slot.hpp"
 #include "store/message_store.hpp"
 #include "transport/certs.hpp"
 #include "transport/registry.hpp"
@@ -23,7 +28,35 @@ AppConfig effective_config(const ServeOptions& options) {
 
 bool pure_default(const ServeOptions& o) {
     return !o.config_file && !o.data_dir && !o.bind && !o.real_ports && !o.ephemeral_ports && !o.capture &&
-           !o.threads;
+           !o.threads && !o.control && !o.no_control;
+}
+
+#ifndef EXOSIM_VERSION
+#define EXOSIM_VERSION "0.0.0"
+#endif
+
+// The control API (mockserver/control) on its own thread, over the objects run_server owns; null
+// when disabled. Throws std::runtime_error when its address cannot be bound.
+std::unique_ptr<control::ControlServer> start_control(const AppConfig& config, const std::filesystem::path& data_dir,
+                                                      store::MessageStore& store, transport::SessionRegistry& registry,
+                                                      std::shared_ptr<ExchangeRuntime> exchange,
+                                                      harness::ScenarioSlot& slot) {
+    if (!config.control.enabled) return nullptr;
+    control::ControlServices cs;
+    cs.version = EXOSIM_VERSION;
+    cs.store = &store;
+    cs.registry = &registry;
+    cs.data_dir = data_dir;
+    cs.capture = config.capture;
+    cs.config = [&config] { return control::yaml_to_json(to_yaml(config)); };
+    control::bind_exchange_runtime(cs, std::move(exchange));
+    control::bind_scenario_slot(cs, slot);
+    control::HttpServerOptions options;
+    options.address = config.control.address;
+    options.port = config.control.port;
+    auto api = std::make_unique<control::ControlServer>(std::move(options), std::move(cs));
+    api->start();
+    return api;
 }
 
 int run_server(const AppConfig& config) {
@@ -38,25 +71,36 @@ int run_server(const AppConfig& config) {
     transport::CertificateAuthority ca(data_dir / "tls");
     ca.ensure_defaults();
     std::cout << "CA certificate: " << ca.ca_file().string() << "\n";
+    // The Exchange Online environment (tenants, clock, throttles, tokens) every exo-* session uses.
+    auto exchange = std::make_shared<ExchangeRuntime>(config, data_dir);
 
     store::MessageStore store(data_dir, config.capture);
     transport::SessionRegistry registry;
+    // The scenario armed through the control API (issue 4): scripts new sessions, keeps their trace.
+    harness::ScenarioSlot slot(registry, [exchange](const std::map<std::string, std::string>& overrides) {
+        if (overrides.empty()) exchange->reset_overrides();
+        else exchange->apply_overrides(overrides);
+    });
     transport::ServerOptions so;
-    so.listeners = config.listeners;
+    so.listeners = effective_listeners(config);
     so.threads = config.threads;
-    so.policy_factory = make_policy_factory(config);
+    so.policy_factory = make_policy_factory(config, exchange);
     so.seen_address = [map = config.address_map](std::string_view a) { return map.seen(a); };
     so.store = &store;
     so.registry = &registry;
     so.ca = &ca;
+    so.session_hook = slot.session_hook(&ca);
     so.sink_factory = transport::transcript_sink_factory(data_dir, config.capture);
     so.handle_signals = true;
 
     transport::Server server(std::move(so));
     server.start();
     for (const auto& l : server.listeners()) std::cout << transport::listening_line(l) << "\n";
+    auto control_api = start_control(config, data_dir, store, registry, exchange, slot);
+    if (control_api) std::cout << control_api->listening_line() << "\n";  // before "ready": tests parse it
     std::cout << "ready" << std::endl;
     server.wait_for_signal();
+    if (control_api) control_api->stop();
     std::cout << "shutting down (" << server.active_sessions() << " sessions open)" << std::endl;
     server.shutdown();
     std::cout << "stopped" << std::endl;

@@ -17,7 +17,13 @@ struct Pause { std::chrono::milliseconds duration{0}; };
 // Begin the TLS handshake on the connection; answer with Engine::tls_established/tls_failed.
 struct StartTls {};
 // Persist the message; answer with Engine::message_stored. The engine accepts no input until then.
-struct StoreMessage { Envelope envelope; std::string content; };
+// `content` is what the policy wants stored (SessionPolicy::stored_content), `annotations_json` its
+// JSON object of annotations for the stored metadata.
+struct StoreMessage {
+    Envelope envelope;
+    std::string content;
+    std::string annotations_json = "{}";
+};
 // Close the connection after everything before it was sent.
 struct Close {};
 // Stop answering but keep the connection open until the client gives up or the deadline (scripted stall).

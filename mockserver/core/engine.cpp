@@ -47,6 +47,11 @@ void Engine::Impl::start() {
             return;
         }
     }
+    if (implicit_tls_drop_) {
+        enter(Phase::ready);
+        answer(*implicit_tls_drop_, Reply(421, EnhancedCode{4, 7, 0}, "Closing"));
+        return;
+    }
     const Decision d = policy_.on_connect(state_);
     enter(Phase::ready);
     connect_rejected_ = d.kind == Decision::Kind::reject;
@@ -263,6 +268,15 @@ void Engine::shutdown() {
 }
 
 void Engine::tls_established(const TlsInfo& info) {
+    // RFC 8314 3.3 (implicit TLS): the session is encrypted before the greeting, so the transport
+    // reports the handshake before start(); the session counts as TLS from its first command.
+    if (!impl_->started_ && impl_->state_.connection.implicit_tls) {
+        impl_->state_.tls = info;
+        const Decision d = impl_->policy_.on_tls_established(impl_->state_);
+        if (d.kind == Decision::Kind::disconnect) impl_->implicit_tls_drop_ = d;  // instead of the greeting
+        else if (d.kind == Decision::Kind::reject) impl_->tls_rejection_ = d;
+        return;
+    }
     if (impl_->phase_ != Phase::tls_pending) return;
     impl_->state_.tls = info;
     impl_->enter(Phase::ready);

@@ -38,7 +38,9 @@ public:
     // Server shutting down: 421 4.3.2 and close once idle.
     void shutdown();
 
-    // Answers to StartTls.
+    // Answers to StartTls. On an implicit-TLS connection (ConnectionInfo::implicit_tls) also called
+    // once before start(): the session is then TLS from the greeting on (a rejection by the policy
+    // answers the first command; a disconnect replaces the greeting).
     void tls_established(const TlsInfo& info);
     void tls_failed();
     // Answer to StoreMessage. `ok` false gives 451 4.3.0; the id goes into the 250.

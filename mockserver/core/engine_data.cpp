@@ -111,8 +111,9 @@ void Impl::end_message(std::string content) {
         return reset_transaction();
     }
     if (d.delay.count() > 0) actions_.push_back(Pause{d.delay});
+    if (std::optional<std::string> copy = policy_.stored_content(state_, content)) content = std::move(*copy);
     stored_content_ = content;
-    actions_.push_back(StoreMessage{state_.envelope, std::move(content)});
+    actions_.push_back(StoreMessage{state_.envelope, std::move(content), policy_.annotations_json(state_)});
     enter(Phase::store_pending);
 }
 

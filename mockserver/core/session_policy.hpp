@@ -117,6 +117,16 @@ public:
     virtual Reply protocol_error(const SessionState&, ProtocolError) const = 0;
     // TLS is up; Exchange closes TLS 1.0/1.1 sessions here (421 4.7.66) on its next command.
     virtual Decision on_tls_established(const SessionState&) = 0;
+
+    // The stored copy, asked once on_message proceeded. Exchange stamps trace headers
+    // (Authentication-Results, Received) and adds a Message-ID the client left out: the content
+    // to store instead of `received`, or nullopt to store the received bytes unchanged.
+    virtual std::optional<std::string> stored_content(const SessionState&, std::string_view received) const {
+        (void)received;
+        return std::nullopt;
+    }
+    // JSON object text stored with the message (e.g. {"deliver_after": ...} for a delayed message).
+    virtual std::string annotations_json(const SessionState&) const { return "{}"; }
 };
 
 }  // namespace exosim::core

@@ -106,6 +106,7 @@ struct Server::Impl {
         services.policy_factory = &options.policy_factory;
         services.seen_address = &options.seen_address;
         services.sink_factory = &options.sink_factory;
+        services.session_hook = options.session_hook.get();
         services.store = options.store;
         services.registry = options.registry;
         services.store_pool = &store_pool;

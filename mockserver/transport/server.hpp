@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/actions.hpp"
+#include "core/events.hpp"
 #include "core/session_policy.hpp"
 #include "core/session_state.hpp"
 #include "transport/listener_config.hpp"
@@ -16,6 +18,10 @@
 
 namespace exosim::store {
 class MessageStore;
+}
+
+namespace boost::asio::ssl {
+class context;
 }
 
 namespace exosim::transport {
@@ -29,16 +35,45 @@ using PolicyFactory =
 // Real client address -> the address policy sees (AddressMap::seen).
 using SeenAddressFn = std::function<std::string(std::string_view client_address)>;
 
+// --- scenario hook (harness::ScenarioSlot) -------------------------------------------------
+// Scripted behaviour for one session: the harness wraps the profile policy (ScriptPolicy),
+// rewrites the engine's actions (ReplyScript) and may serve another TLS context (certificate
+// variant, version range, ciphers). Used only on the session's own thread.
+class SessionScript {
+public:
+    virtual ~SessionScript() = default;
+    // Replaces the profile policy; called once, before the engine is made.
+    virtual std::unique_ptr<core::SessionPolicy> wrap(std::unique_ptr<core::SessionPolicy> profile) = 0;
+    // Called after every engine call with that call's events and actions, before executing them.
+    virtual std::vector<core::Action> rewrite(const std::vector<core::Event>& events,
+                                              std::vector<core::Action> actions) = 0;
+    // The TLS context for this session's handshake instead of the listener's; null: the listener's.
+    virtual std::shared_ptr<boost::asio::ssl::context> tls_context() { return nullptr; }
+};
+
+// Asked at the start of every session (after SessionRegistry::started, before any TLS
+// handshake), on the session's thread; null: the session runs unscripted. Thread-safe.
+class SessionHook {
+public:
+    virtual ~SessionHook() = default;
+    virtual std::unique_ptr<SessionScript> on_session_start(const SessionRecord& record,
+                                                            const ListenerConfig& listener) = 0;
+};
+// --- end scenario hook ----------------------------------------------------------------------
+
 struct ServerOptions {
     std::vector<ListenerConfig> listeners;
     std::size_t threads = 0;        // I/O threads; 0: hardware concurrency (at least 1)
-    std::size_t store_threads = 2;  // threads running blocking MessageStore::store (fsync)
+    // Threads running the blocking MessageStore::store. fsync waits on the disk, not the CPU, and
+    // concurrent fsyncs share one ext4/xfs journal commit: more threads = group commit for free.
+    std::size_t store_threads = 16;
     PolicyFactory policy_factory;   // required
     SeenAddressFn seen_address;     // default: the real address
     store::MessageStore* store = nullptr;      // required; outlives the server
     SessionRegistry* registry = nullptr;       // optional; outlives the server
     CertificateAuthority* ca = nullptr;        // required when a TLS listener names a generated certificate
     SessionSinkFactory sink_factory;           // optional per-session sink (transcripts)
+    std::shared_ptr<SessionHook> session_hook; // optional: scenario scripting (harness)
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
     // After the last reply, keep reading (and discarding) this long so the client receives the
     // reply before the close instead of a reset.

@@ -125,7 +125,8 @@ private:
     // Events and the record.
     void emit(SessionEventData data);
     void note(std::string kind, std::string detail = {}) { emit(TransportNote{std::move(kind), std::move(detail)}); }
-    void publish_engine_events();
+    // Returns the events when a script needs them (ReplyScript attributes replies to steps).
+    std::vector<core::Event> publish_engine_events();
     void finish(std::string reason);
     // I/O.
     asio::awaitable<ReadResult> read_some(std::string_view& chunk);
@@ -163,6 +164,8 @@ private:
     std::unique_ptr<core::SessionPolicy> policy_;
     std::optional<core::Engine> engine_;
     std::unique_ptr<SessionSink> sink_;
+    std::unique_ptr<SessionScript> script_;  // scenario scripting (harness); null: unscripted
+    std::shared_ptr<asio::ssl::context> script_tls_;  // the context tls_ uses
     AuthRedactor redactor_;
     SessionRecord record_;
     Clock::time_point started_;
@@ -213,9 +216,12 @@ void Session::emit(SessionEventData data) {
     if (observed) services_.registry->event(record_, event);
 }
 
-void Session::publish_engine_events() {
+std::vector<core::Event> Session::publish_engine_events() {
     bool changed = false;
-    for (core::Event& e : engine_->take_events()) {
+    std::vector<core::Event> events = engine_->take_events();
+    std::vector<core::Event> for_script;
+    if (script_) for_script = events;
+    for (core::Event& e : events) {
         if (auto* f = std::get_if<core::Finding>(&e)) {
             record_.findings.push_back(*f);
             changed = true;
@@ -226,6 +232,7 @@ void Session::publish_engine_events() {
         emit(std::move(e));
     }
     if (changed && services_.registry) services_.registry->update(record_);
+    return for_script;
 }
 
 void Session::finish(std::string reason) {
@@ -314,11 +321,15 @@ asio::awaitable<void> Session::flush() {
 }
 
 asio::awaitable<bool> Session::handshake() {
-    if (!listener_->tls) {
+    // A scenario may serve another certificate or version range for this session.
+    std::shared_ptr<asio::ssl::context> context = script_ ? script_->tls_context() : nullptr;
+    if (!context) context = listener_->tls;
+    if (!context) {
         note("tls-handshake-failed", "no TLS context on this listener");
         co_return false;
     }
-    tls_.emplace(socket_, *listener_->tls);
+    script_tls_ = context;  // the stream keeps a reference: keep the context alive with the session
+    tls_.emplace(socket_, *context);
     SniSelector::set_local_address(tls_->native_handle(), &record_.local_address);
     // TLS-03: one deadline for the whole handshake, starting now.
     io_timer_.expires_after(config_.timeouts.tls_handshake);
@@ -426,6 +437,7 @@ asio::awaitable<void> Session::refuse_over_limit() {
 }
 
 asio::awaitable<void> Session::run() {
+    if (services_.session_hook) script_ = services_.session_hook->on_session_start(record_, config_);
     switch (config_.behaviour) {
     case ListenerBehaviour::refuse: {
         note("refused", "listener behaviour: refuse");
@@ -500,10 +512,10 @@ void Session::on_chunk(std::string_view chunk) {
 
 asio::awaitable<void> Session::serve_smtp() {
     policy_ = (*services_.policy_factory)(config_, connection_info());
+    if (script_) policy_ = script_->wrap(std::move(policy_));
     engine_.emplace(*policy_, connection_info());
-    // Implicit TLS: the session is encrypted before the engine exists. The engine must take this
-    // before start() (core change requested; until then it ignores it and the RFC profile relaxes
-    // require_tls_for_auth on implicit listeners, see app/profiles.cpp).
+    // Implicit TLS: the session is encrypted before the engine exists; the engine takes this
+    // before start() (ConnectionInfo::implicit_tls) and counts the session as TLS from the greeting.
     if (tls_) engine_->tls_established(describe_tls(tls_->native_handle()));
     engine_->start();
     reply_sent_ = true;
@@ -545,9 +557,10 @@ asio::awaitable<void> Session::serve_smtp() {
 
 asio::awaitable<void> Session::execute_pending() {
     for (;;) {
-        publish_engine_events();
+        std::vector<core::Event> events = publish_engine_events();
         std::vector<core::Action> actions = engine_->take_actions();
         if (actions.empty()) break;
+        if (script_) actions = script_->rewrite(events, std::move(actions));
         for (core::Action& action : actions) {
             if (done_ || batch_abandoned_) break;
             co_await execute(action);
@@ -617,6 +630,7 @@ asio::awaitable<void> Session::store_message(core::StoreMessage& message) {
     meta.envelope = std::move(message.envelope);
     meta.size = message.content.size();
     meta.received_at = std::chrono::system_clock::now();
+    meta.annotations_json = std::move(message.annotations_json);  // policy's stored-copy annotations
     // RFC 5321 6.1: the 250 is produced by message_stored(), after store() returned (durable).
     std::optional<std::string> id = co_await asio::co_spawn(
         *services_.store_pool, store_on_pool(*services_.store, std::move(meta), std::move(message.content)),
@@ -637,7 +651,12 @@ asio::awaitable<void> Session::stall() {
     for (;;) {
         std::string_view chunk;
         ReadResult result = co_await read_some(chunk);
-        if (result != ReadResult::data) break;
+        if (result != ReadResult::data) {
+            // Who ended the stall matters to the verdict (the client's own timeout vs ours).
+            if (result == ReadResult::eof || result == ReadResult::error) note("eof", "during stall");
+            else if (result == ReadResult::timeout) note("timeout", "stall");
+            break;
+        }
         record_.bytes_in += chunk.size();
         emit(WireChunk{Direction::in, redactor_.filter(chunk, false), tls_.has_value()});
     }

@@ -61,6 +61,7 @@ struct SessionServices {
     const PolicyFactory* policy_factory = nullptr;
     const SeenAddressFn* seen_address = nullptr;
     const SessionSinkFactory* sink_factory = nullptr;
+    SessionHook* session_hook = nullptr;  // scenario scripting (harness); may be null
     store::MessageStore* store = nullptr;
     SessionRegistry* registry = nullptr;
     asio::thread_pool* store_pool = nullptr;

@@ -22,3 +22,28 @@ def with_timeouts(cfg: dict, command: float, data: float = 5.0, tls: float = 5.0
     for listener in cfg["listeners"]:
         listener["timeouts"] = {"command": command, "data": data, "tls": tls}
     return cfg
+
+
+def exo_config(**overrides) -> dict:
+    """The Exchange Online endpoints on free ports, the embedded tenant set, no AUTH tarpit."""
+    cfg = {
+        "capture": "disk",
+        "listeners": [
+            {"name": "submission", "profile": "exo-submission", "address": "127.0.0.1", "port": 0,
+             "hostname": "smtp.office365.com",
+             "tls": {"mode": "starttls", "min": "1.0", "max": "1.3", "certificate": "smtp.office365.com"}},
+            {"name": "legacy", "profile": "exo-legacy", "address": "127.0.0.1", "port": 0,
+             "hostname": "smtp-legacy.office365.com",
+             "tls": {"mode": "starttls", "min": "1.0", "max": "1.3", "certificate": "smtp-legacy.office365.com"}},
+            {"name": "mx", "profile": "exo-mx", "address": "127.0.0.1", "port": 0,
+             "hostname": "contoso-com.mail.protection.outlook.com",
+             "tls": {"mode": "starttls", "min": "1.2", "max": "1.3",
+                     "certificate": "*.mail.protection.outlook.com", "request_client_cert": True}},
+            {"name": "implicit", "profile": "exo-465", "address": "127.0.0.1", "port": 0,
+             "hostname": "smtp.office365.com",
+             "tls": {"mode": "implicit", "min": "1.2", "max": "1.3", "certificate": "smtp.office365.com"}},
+        ],
+        "exchange": {"auth_tarpit": 0},
+    }
+    cfg.update(overrides)
+    return cfg

@@ -205,9 +205,9 @@ Decision ClientSubmissionPolicy::on_message(const core::SessionState& state, std
     // §6/§11 [DOC]: over 30/min the message is accepted and its delivery carried over.
     const TimePoint deliver = env_->submission->schedule_message(mailbox_->address, t);
     message_id_ = message_id_for(state, content, env_->settings.mailbox_server);
-    if (!message_id(content)) {
-        stored_content_ = prepend_headers(content, "Message-ID: " + message_id_ + "\r\n");
-    }
+    std::string headers = received_header(state);
+    if (!message_id(content)) headers += "Message-ID: " + message_id_ + "\r\n";
+    stored_content_ = prepend_headers(content, headers);
     annotations_ = "{\"mailbox\":" + json_string(mailbox_->address) + ",\"submitted_at\":" +
                    json_string(iso8601_ms(t)) + ",\"deliver_after\":" + json_string(iso8601_ms(deliver)) +
                    ",\"throttled\":" + (deliver > t ? "true" : "false") +

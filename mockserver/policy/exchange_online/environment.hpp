@@ -27,28 +27,34 @@ enum class ImplicitTlsBehaviour {
 };
 
 // ------------------------------------------------------------------------------------------------
-// Configurable values. Those the reference marks unconfirmed (§13) carry their most likely default
-// and are listed here for the README:
-//   mx_banner_session_id         true   §13.1  tenant MX banner carries "[session id]" (seen on consumer MX)
-//   mx_starttls_after_tls        false  §13.1  MX EHLO after TLS drops STARTTLS, no AUTH
-//   too_many_recipients_reply    452    §13.4  "452 4.5.3 Too many recipients" per RCPT (alt: 550 5.5.3)
-//   message_too_big              552    §13.5  "552 5.3.4 Message size exceeds fixed maximum message size"
-//   message rate                 delay  §13.6  30/min: 250 given, deliver_after annotated, no wire reply
-//   tenant.external_relay_reply  5.7.64 §13.7  external direct send (alt: 5.4.1, 5.7.54)
-//   direct-send 5.7.68 stage     RCPT   §13.7  (3P: "at RCPT TO")
-//   mailbox 5.7.139 suffix       yes    §13.8  "Visit https://aka.ms/smtp_auth_disabled ..." + bracket
-//   5.7.30 basic auth retired    text   §13.9  doc text + bracket, never seen on the wire
-//   xoauth2_case_sensitive       false  §13.11 "auth xoauth2" in lower case accepted (MS sample)
-//   thread_limit_stage           end_of_data   432 4.3.2 is a STOREDRV (store submission) reply
-//   legacy_tls_refuse_at_ehlo    false  421 4.7.66 seen as the reply to AUTH (javax AuthenticationFailed);
-//                                       given at the first AUTH or MAIL after a TLS 1.0/1.1 handshake
-//   exo-legacy opt-in check      AUTH   tenant known only after AUTH: 421 4.7.66 at AUTH when the
-//                                       mailbox's tenant has not set allow_legacy_tls
-//   auth_tarpit                  5 s    §0 ~5 s before every 535 (0 in tests)
-//   lockout threshold/duration   10/60s smart lockout (INFER), ThrottleLimits
-//   reject_missing_from          false  550 5.7.512 stage unconfirmed (NDR table only)
-//   bare LF in DATA              normalize  INFER: Exchange accepts bare LF
-//   relay with a foreign sender  tenant.external_relay_reply (5.7.64)  INFER
+// Values the reference marks unconfirmed (§13), with the default used and where to change it
+// (YAML section `exchange:` unless noted; the README copies this table):
+//   config key                    default        source / note
+//   mx_banner_session_id          true           §13.1 tenant MX banner carries "[session id]" (seen on consumer MX)
+//   (fixed)                       -              §13.1 MX EHLO after TLS drops STARTTLS, never offers AUTH
+//   too_many_recipients_reply     per_rcpt_452   §13.4 "452 4.5.3 Too many recipients" per RCPT (alt: ndr_550 = 550 5.5.3)
+//   max_message_size              157286400      §13.5 over it: "552 5.3.4 Message size exceeds fixed maximum message size"
+//   limits.messages_per_minute    30             §13.6 excess delayed: 250 given, deliver_after annotated, no wire reply
+//   tenants[].settings.external_relay_reply
+//                                 tenant_attribution  §13.7 external direct send: 550 5.7.64 (alt: relay_access_denied
+//                                                5.4.1, unable_to_relay 5.7.54); also relay with a foreign sender (INFER)
+//   (fixed)                       RCPT           §13.7 stage of 550 5.7.68 RejectDirectSend (3P: "at RCPT TO")
+//   (fixed)                       with suffix    §13.8 mailbox 5.7.139: "Visit https://aka.ms/smtp_auth_disabled ..." + bracket
+//   tenants[].settings.basic_auth_retired
+//                                 false          §13.9 550 5.7.30: documentation text + bracket, never seen on the wire
+//   xoauth2_case_sensitive        false          §13.11 "auth xoauth2" in lower case accepted (MS sample)
+//   thread_limit_stage            end_of_data    432 4.3.2 is a STOREDRV (store submission) reply (alt: mail)
+//   legacy_tls_refuse_at_ehlo     false          421 4.7.66 seen as the reply to AUTH (javax AuthenticationFailed);
+//                                                given at the first AUTH or MAIL after a TLS 1.0/1.1 handshake
+//   (fixed)                       AUTH           exo-legacy: tenant known only after AUTH, so 421 4.7.66 comes at AUTH
+//                                                when the mailbox's tenant has not set allow_legacy_tls
+//   auth_tarpit                   5 (seconds)    §0 ~5 s before every 535 (0 in tests)
+//   limits.lockout_threshold / limits.lockout_duration
+//                                 10 / 60 s      smart lockout (INFER)
+//   reject_missing_from           false          550 5.7.512 stage unconfirmed (NDR table only)
+//   normalize_bare_lf             true           INFER: Exchange accepts bare LF
+//   implicit_tls                  silent         §1 [WIRE] port 465 times out; refuse / serve for labs
+//   (stored copy) Received field  INFER          shape of wire examples; build "id 15.20..." omitted, OpenSSL cipher name
 // ------------------------------------------------------------------------------------------------
 struct ExoSettings {
     // Front end serving smtp.office365.com (§0 [WIRE] examples).
@@ -86,6 +92,8 @@ struct ExoEnvironment {
     std::shared_ptr<const TokenVerifier> tokens;
     ExoSettings settings;
 };
+// The name the app layer uses (app/exchange_runtime.hpp).
+using Environment = ExoEnvironment;
 
 // A complete environment: default_directory() unless given, RealClock unless given, a fresh
 // SubmissionState with default limits, and a TokenIssuer over `token_secret`.

@@ -56,6 +56,25 @@ std::string ExoPolicyBase::bracket(const core::SessionState& state) const {
     return diagnostic_bracket(node_, now(), state.connection.session_id, env_->settings.bracket_style);
 }
 
+// Shape of the hops seen on the wire (reference, TLS 1.3 section [WIRE]): "with Microsoft SMTP Server
+// (version=TLS1_2, cipher=...) ... via Frontend Transport". INFER: the build "id 15.20..." is left
+// out (unknown), the cipher is OpenSSL's name, and a plaintext hop has no parenthesis.
+std::string ExoPolicyBase::received_header(const core::SessionState& state) const {
+    const std::string seen = seen_address(state);
+    std::string tls;
+    switch (state.tls.version) {
+        case core::TlsVersion::tls1_0: tls = "TLS1_0"; break;
+        case core::TlsVersion::tls1_1: tls = "TLS1_1"; break;
+        case core::TlsVersion::tls1_2: tls = "TLS1_2"; break;
+        case core::TlsVersion::tls1_3: tls = "TLS1_3"; break;
+        case core::TlsVersion::none: break;
+    }
+    std::string out = "Received: from " + state.helo.value_or(seen) + " (" + seen + ") by\r\n " + node_.fqdn() +
+                      " with Microsoft SMTP Server";
+    if (!tls.empty()) out += "\r\n (version=" + tls + ", cipher=" + state.tls.cipher + ")";
+    return out + " via Frontend Transport;\r\n " + banner_date(now()) + "\r\n";
+}
+
 std::string ExoPolicyBase::seen_address(const core::SessionState& state) {
     return state.connection.seen_address.empty() ? state.connection.client_address : state.connection.seen_address;
 }

@@ -7,11 +7,10 @@
 
 #include "core/session_policy.hpp"
 #include "policy/exchange_online/environment.hpp"
-#include "policy/exchange_online/stored_copy.hpp"
 
 namespace exosim::policy::exo {
 
-class ExoPolicyBase : public core::SessionPolicy, public StoredCopyHook {
+class ExoPolicyBase : public core::SessionPolicy {
 public:
     core::EngineSettings settings(const core::SessionState&) const override;
     core::Decision on_connect(const core::SessionState& state) override;
@@ -26,6 +25,7 @@ public:
     core::Reply noop(const core::SessionState& state) const override;
     core::Reply protocol_error(const core::SessionState& state, core::ProtocolError error) const override;
 
+    // The stored copy (core::SessionPolicy): what on_message decided for the message just accepted.
     std::string annotations_json(const core::SessionState& state) const override;
     std::optional<std::string> stored_content(const core::SessionState& state,
                                               std::string_view received) const override;
@@ -44,6 +44,8 @@ protected:
     // Message-ID of `content`, or one generated the way Exchange's mailbox servers write them.
     std::string message_id_for(const core::SessionState& state, std::string_view content,
                                const NodeIdentity& server) const;
+    // The Received trace field this front end prepends to the stored copy (RFC 5321 4.4), CRLF-ended.
+    std::string received_header(const core::SessionState& state) const;
 
     std::shared_ptr<const ExoEnvironment> env_;
     NodeIdentity node_;

@@ -133,7 +133,11 @@ Decision MxPolicy::on_message(const core::SessionState& state, std::string_view 
     const SpfResult spf = evaluate_spf(*env_->directory, seen, domain);
     const ConnectorMatch match = match_connector(*env_->directory, state, seen);
     message_id_ = message_id_for(state, content, env_->settings.mx_mailbox_server);
-    stored_content_ = stamp_headers(state, content);
+    // Exchange adds a Message-ID the client left out; the newest trace field goes on top.
+    const std::string with_id = message_id(content)
+                                    ? std::string(content)
+                                    : prepend_headers(content, "Message-ID: " + message_id_ + "\r\n");
+    stored_content_ = prepend_headers(stamp_headers(state, with_id), received_header(state));
     std::string connector = match.connector == nullptr ? "null" : json_string(match.connector->name);
     annotations_ = "{\"spf\":" + json_string(spf_result_name(spf)) + ",\"connector\":" + connector +
                    ",\"connector_match\":" +

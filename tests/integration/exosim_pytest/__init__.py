@@ -11,6 +11,7 @@ Use it from any test suite:
         msg = server.wait_for_message(to="alice@contoso.com")
         assert b"Subject: Scan" in msg.eml
 """
+from .api import ApiClient, ApiError, EventStream
 from .server import ExosimServer, StoredMessage, find_binary
 
-__all__ = ["ExosimServer", "StoredMessage", "find_binary"]
+__all__ = ["ApiClient", "ApiError", "EventStream", "ExosimServer", "StoredMessage", "find_binary"]

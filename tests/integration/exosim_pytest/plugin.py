@@ -19,3 +19,13 @@ def exosim(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def exosim_api(exosim):
+    """A server with the embedded default configuration (free ports) and its control API client;
+    the server is `exosim_api.server`. Start your own with `exosim(config)` for another setup."""
+    server = exosim()
+    api = server.api
+    api.server = server
+    return api

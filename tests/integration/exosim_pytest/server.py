@@ -10,8 +10,11 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
+
+from .api import ApiClient
 
 LISTENING = re.compile(r"^listening (?P<name>\S+) (?P<addr>\S+):(?P<port>\d+)")
 CONTROL = re.compile(r"^control (?P<addr>\S+):(?P<port>\d+)")
@@ -49,7 +52,12 @@ class ExosimServer:
             args += ["--config", str(self.config_path)]
         else:
             args += ["--ephemeral-ports"]
-        args += extra_args or []
+        extra = list(extra_args or [])
+        # A config file keeps its listeners' ports (tests give 0); the control API would default
+        # to 8025, which parallel tests would fight over: put it on a free port too.
+        if config is not None and "control" not in config and "--control" not in extra and "--no-control" not in extra:
+            args += ["--control", "127.0.0.1:0"]
+        args += extra
         self.args = args
         self.ports: dict[str, int] = {}
         self.control_port: int | None = None
@@ -84,6 +92,14 @@ class ExosimServer:
         return self.ports[listener]
 
     @property
+    def api(self) -> ApiClient:
+        """The control API client (the server printed `control ADDR:PORT`)."""
+        if self.control_port is None:
+            raise RuntimeError("this server has no control API (started with --no-control?); output:\n" +
+                               "\n".join(self.output))
+        return ApiClient(f"http://127.0.0.1:{self.control_port}")
+
+    @property
     def ca_file(self) -> Path:
         return self.data_dir / "tls" / "ca.pem"
 
@@ -99,12 +115,16 @@ class ExosimServer:
             out.append(StoredMessage(eml.stem, meta, eml.read_bytes()))
         return out
 
-    def wait_for_message(self, to: str | None = None, count: int = 1, timeout: float = 10.0) -> StoredMessage:
-        """The count-th stored message (optionally to a given recipient), waiting up to timeout."""
+    def wait_for_message(self, to: str | None = None, count: int = 1, timeout: float = 10.0,
+                         predicate: Callable[[StoredMessage], bool] | None = None) -> StoredMessage:
+        """The count-th stored message (optionally to a given recipient and passing `predicate`),
+        read from the data dir (disk capture), waiting up to timeout. For memory capture use
+        `server.api.wait_for_message(...)`."""
         deadline = time.monotonic() + timeout
         while True:
             found = [m for m in self.messages()
-                     if to is None or to in [r.get("address") for r in m.meta.get("envelope", {}).get("rcpt_to", [])]]
+                     if (to is None or to in [r.get("address") for r in m.meta.get("envelope", {}).get("rcpt_to", [])])
+                     and (predicate is None or predicate(m))]
             if len(found) >= count:
                 return found[count - 1]
             if time.monotonic() > deadline:

@@ -11,20 +11,32 @@ namespace {
 
 using transport::TlsMode;
 
-TEST(Config, EmbeddedDefaultHasTheThreeListeners) {
+TEST(Config, EmbeddedDefaultHasTheFourExchangeListeners) {
     AppConfig c = load_config(std::nullopt);
-    ASSERT_EQ(c.listeners.size(), 3u);
+    ASSERT_EQ(c.listeners.size(), 4u);
     EXPECT_EQ(c.listeners[0].name, "submission");
+    EXPECT_EQ(c.listeners[0].profile, "exo-submission");
     EXPECT_EQ(c.listeners[0].port, 1587);
-    EXPECT_EQ(c.listeners[0].tls.min, core::TlsVersion::tls1_2);
-    EXPECT_EQ(c.listeners[1].name, "mx");
-    EXPECT_EQ(c.listeners[1].tls.min, core::TlsVersion::tls1_0);
-    EXPECT_EQ(c.listeners[2].tls.mode, TlsMode::implicit);
-    EXPECT_EQ(c.listeners[2].port, 1465);
+    EXPECT_EQ(c.listeners[0].tls.min, core::TlsVersion::tls1_0);  // old handshakes complete, then 421 4.7.66
+    EXPECT_EQ(c.listeners[0].tls.certificate, "smtp.office365.com");
+    EXPECT_EQ(c.listeners[1].name, "legacy");
+    EXPECT_EQ(c.listeners[1].profile, "exo-legacy");
+    EXPECT_EQ(c.listeners[1].port, 1588);
+    EXPECT_EQ(c.listeners[2].name, "mx");
+    EXPECT_EQ(c.listeners[2].profile, "exo-mx");
+    EXPECT_EQ(c.listeners[2].port, 1025);
+    EXPECT_TRUE(c.listeners[2].tls.request_client_cert);
+    EXPECT_EQ(c.listeners[3].profile, "exo-465");
+    EXPECT_EQ(c.listeners[3].tls.mode, TlsMode::implicit);
+    EXPECT_EQ(c.listeners[3].port, 1465);
     ASSERT_EQ(c.accounts.size(), 1u);
     EXPECT_EQ(c.accounts[0].user, "printer@contoso.com");
     EXPECT_EQ(c.capture, store::CaptureMode::disk);
     EXPECT_EQ(c.address_map.seen("127.0.0.10"), "203.0.113.10");
+    EXPECT_EQ(c.address_map.seen("127.0.0.66"), "198.51.100.66");
+    EXPECT_EQ(c.address_map.seen("127.0.0.1"), "192.0.2.1");
+    EXPECT_EQ(c.exchange.auth_tarpit, std::chrono::milliseconds(5000));
+    EXPECT_EQ(c.clock, ClockMode::real);
 }
 
 TEST(Config, SectionsReplaceTheDefaultsAndOthersStay) {
@@ -102,8 +114,9 @@ TEST(Cli, ServeOptionsAndOverrides) {
     EXPECT_EQ(c.threads, 3u);
     EXPECT_EQ(c.listeners[0].address, "0.0.0.0");
     EXPECT_EQ(c.listeners[0].port, 587);
-    EXPECT_EQ(c.listeners[1].port, 25);
-    EXPECT_EQ(c.listeners[2].port, 465);
+    EXPECT_EQ(c.listeners[1].port, 1588);  // legacy cannot share 587 with submission
+    EXPECT_EQ(c.listeners[2].port, 25);
+    EXPECT_EQ(c.listeners[3].port, 465);
     ServeOptions e = parse_serve_options({"--ephemeral-ports"});
     apply_overrides(c, e);
     EXPECT_EQ(c.listeners[0].port, 0);

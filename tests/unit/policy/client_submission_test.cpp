@@ -279,8 +279,15 @@ TEST_F(Submission, GeneratedMessageIdIsStoredAndEchoed) {
     ASSERT_EQ(p->on_message(s, msg).kind, Decision::Kind::proceed);
     const auto stored = p->stored_content(s, msg);
     ASSERT_TRUE(stored);
-    ASSERT_EQ(stored->rfind("Message-ID: <SYBP282MB2635", 0), 0u);
-    const std::string id = stored->substr(12, stored->find("\r\n") - 12);
+    ASSERT_EQ(stored->rfind("Received: from printer.local (192.0.2.1) by\r\n SY5P282CA0097.AUSP282.PROD.OUTLOOK.COM with "
+                            "Microsoft SMTP Server\r\n (version=TLS1_2, cipher=ECDHE-RSA-AES256-GCM-SHA384) via "
+                            "Frontend Transport;\r\n Sun, 23 Nov 2025 11:12:20 +0000\r\nMessage-ID: <SYBP282MB2635",
+                            0),
+              0u)
+        << *stored;
+    const auto id_at = stored->find("Message-ID: ") + 12;
+    const std::string id = stored->substr(id_at, stored->find("\r\n", id_at) - id_at);
+    EXPECT_EQ(stored->substr(stored->size() - msg.size()), msg);
     EXPECT_NE(id.find("@sybp282mb2635.ausp282.prod.outlook.com>"), std::string::npos);
     EXPECT_EQ(p->message_accepted(s, msg, "x").render(),
               "250 2.0.0 OK " + id + " [Hostname=SYBP282MB2635.AUSP282.PROD.OUTLOOK.COM]\r\n");

@@ -145,11 +145,13 @@ TEST_F(Mx, StoredCopyCarriesAuthenticationResults) {
     const std::string msg = "From: Printer <printer@contoso.com>\r\nMessage-ID: <scan1@mfp>\r\n\r\nscan\r\n";
     ASSERT_EQ(p.on_message(s, msg).kind, Decision::Kind::proceed);
     EXPECT_EQ(*p.stored_content(s, msg),
+              "Received: from printer.local (203.0.113.10) by\r\n SG2PEPF000B66CE.apcprd03.prod.outlook.com with "
+              "Microsoft SMTP Server via Frontend Transport;\r\n Sun, 23 Nov 2025 11:12:20 +0000\r\n"
               "Authentication-Results: spf=pass (sender IP is 203.0.113.10)\r\n smtp.mailfrom=contoso.com; dkim=none "
               "(message not signed)\r\n header.d=none;dmarc=none action=none header.from=contoso.com;\r\n"
               "Received-SPF: Pass (protection.outlook.com: domain of contoso.com designates 203.0.113.10 as permitted "
               "sender)\r\n receiver=protection.outlook.com; client-ip=203.0.113.10; helo=printer.local;\r\n" + msg);
-    EXPECT_EQ(p.stamp_headers(s, msg), *p.stored_content(s, msg));
+    EXPECT_NE(p.stored_content(s, msg)->find("+0000\r\n" + p.stamp_headers(s, msg)), std::string::npos);  // below Received
     EXPECT_EQ(p.annotations_json(s),
               "{\"spf\":\"pass\",\"connector\":\"contoso-devices\",\"connector_match\":\"source_ip\","
               "\"message_id\":\"<scan1@mfp>\"}");
@@ -163,7 +165,28 @@ TEST_F(Mx, StoredCopyCarriesAuthenticationResults) {
     auto spoof = state("192.0.2.1");
     spoof.envelope.reverse_path = path("printer@contoso.com");
     ASSERT_EQ(p.on_message(spoof, msg).kind, Decision::Kind::proceed);
-    EXPECT_EQ(p.stored_content(spoof, msg)->rfind("Authentication-Results: spf=fail (sender IP is 192.0.2.1)", 0), 0u);
+    EXPECT_NE(p.stored_content(spoof, msg)->find("\r\nAuthentication-Results: spf=fail (sender IP is 192.0.2.1)"),
+              std::string::npos);
+}
+
+TEST_F(Mx, StoredCopyGetsAMessageIdWhenTheClientSentNone) {
+    MxPolicy p(fx.env());
+    auto s = state("203.0.113.10", core::TlsVersion::tls1_2);
+    s.envelope.reverse_path = path("printer@contoso.com");
+    s.envelope.recipients.push_back({path("alice@contoso.com"), {}});
+    const std::string msg = "From: printer@contoso.com\r\n\r\nscan\r\n";
+    ASSERT_EQ(p.on_message(s, msg).kind, Decision::Kind::proceed);
+    const std::string stored = *p.stored_content(s, msg);
+    EXPECT_EQ(stored.rfind("Received: from printer.local (203.0.113.10) by\r\n SG2PEPF000B66CE.apcprd03.prod.outlook.com "
+                           "with Microsoft SMTP Server\r\n (version=TLS1_2, cipher=ECDHE-RSA-AES256-GCM-SHA384) via "
+                           "Frontend Transport;\r\n Sun, 23 Nov 2025 11:12:20 +0000\r\n", 0),
+              0u)
+        << stored;
+    const auto id_at = stored.find("\r\nMessage-ID: <TYZPR06MB6239");
+    ASSERT_NE(id_at, std::string::npos) << stored;
+    EXPECT_EQ(stored.substr(stored.size() - msg.size()), msg);
+    const std::string id = stored.substr(id_at + 14, stored.find("\r\n", id_at + 2) - id_at - 14);
+    EXPECT_EQ(p.message_accepted(s, msg, "store-1").render().rfind("250 2.6.0 " + id + " [InternalId=", 0), 0u);
 }
 
 }  // namespace

@@ -1,0 +1,1 @@
+node client_under_test/adapters/nodemailer_client.js --host {host} --port {port} --security {security} --auth {auth} --user {user} --password {password} --token {token} --ca {ca} --servername {servername} --from {from} --to {to_all} --subject {subject} --body {body} --attachment {attachment} --scenario {scenario}

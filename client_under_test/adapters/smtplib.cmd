@@ -1,0 +1,1 @@
+/usr/bin/python3 client_under_test/adapters/smtplib_client.py --host {host} --port {port} --security {security} --auth {auth} --user {user} --password {password} --token {token} --ca {ca} --servername {servername} --from {from} --to {to_all} --subject {subject} --body {body} --attachment {attachment} --scenario {scenario} --timeout 8

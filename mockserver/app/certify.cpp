@@ -1,0 +1,394 @@
+// `exosim certify`: an in-process server, the scenario slot on it, one run per scenario, reports.
+#include "app/certify.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "app/cli.hpp"
+#include "app/config.hpp"
+#include "app/exchange_runtime.hpp"
+#include "app/profiles.hpp"
+#include "harness/certify_runner.hpp"
+#include "harness/command_template.hpp"
+#include "harness/scenario_slot.hpp"
+#include "scenario/report_html.hpp"
+#include "scenario/report_json.hpp"
+#include "scenario/report_junit.hpp"
+#include "scenario/scenario_error.hpp"
+#include "scenario/verdict.hpp"
+#include "scenario/yaml_io.hpp"
+#include "store/message_store.hpp"
+#include "transport/certs.hpp"
+#include "transport/registry.hpp"
+#include "transport/server.hpp"
+
+#ifndef EXOSIM_SCENARIOS_DIR
+#define EXOSIM_SCENARIOS_DIR ""
+#endif
+
+namespace exosim::app {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+po::options_description certify_description() {
+    po::options_description d("exosim certify (--suite NAME|FILE | --scenario FILE...) (--client CMD | --manual | --trigger-url URL) [options]");
+    d.add_options()
+        ("help,h", "this text")
+        ("suite", po::value<std::string>(), "suite name (<scenarios-dir>/suites/NAME.yaml) or suite file")
+        ("scenario", po::value<std::vector<std::string>>()->multitoken(), "scenario file(s)")
+        ("client", po::value<std::string>(), "client command template, run once per attempt (placeholders below)")
+        ("manual", "a person triggers the device; print what to configure and wait for its session")
+        ("trigger-url", po::value<std::string>(), "http:// URL requested once per attempt to make the device send")
+        ("trigger-method", po::value<std::string>()->default_value("GET"), "GET or POST for --trigger-url")
+        ("out", po::value<std::string>()->default_value("exosim-report"), "report directory (junit.xml, results.json, report.html)")
+        ("config,c", po::value<std::string>(), "server configuration (YAML); default: the embedded one with capture memory and no AUTH tarpit")
+        ("data-dir,d", po::value<std::string>(), "server data directory; default: a temporary one, removed afterwards")
+        ("scenarios-dir", po::value<std::string>(), "where suite names are looked up; default: ./scenarios, else the source tree's")
+        ("timeout", po::value<unsigned>(), "seconds per attempt (client command killed after it; manual: wait for the device); default 60, manual 300")
+        ("client-timeout", po::value<unsigned>()->default_value(5), "seconds: the reference client's own timeout cap in {exosim_client_args}")
+        ("filter", po::value<std::string>(), "only scenarios whose id or a tag contains this text")
+        ("list-rules", "print the verdict rules and exit");
+    return d;
+}
+
+std::string placeholder_help() {
+    std::string out = "client command placeholders (values are shell-quoted; write them bare, {{ }} for braces):\n ";
+    for (auto n : harness::placeholder_names()) out += " {" + std::string(n) + "}";
+    out += "\nexample: --client '{exosim_client} {exosim_client_args}'\n";
+    return out;
+}
+
+std::string iso_now() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::ostringstream s;
+    s << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    return s.str();
+}
+
+fs::path scenarios_root(const CertifyOptions& o) {
+    if (o.scenarios_dir) return *o.scenarios_dir;
+    if (fs::is_directory("scenarios/suites")) return "scenarios";
+    return EXOSIM_SCENARIOS_DIR;
+}
+
+fs::path suite_file(const CertifyOptions& o) {
+    const std::string& s = *o.suite;
+    bool is_file = s.find('/') != std::string::npos || s.ends_with(".yaml") || s.ends_with(".yml");
+    fs::path file = is_file ? fs::path(s) : scenarios_root(o) / "suites" / (s + ".yaml");
+    if (!fs::is_regular_file(file)) {
+        std::string known;
+        fs::path dir = is_file ? fs::path() : scenarios_root(o) / "suites";
+        std::error_code ec;
+        if (!dir.empty() && fs::is_directory(dir, ec))
+            for (const auto& e : fs::directory_iterator(dir, ec))
+                if (e.path().extension() == ".yaml") known += (known.empty() ? "" : ", ") + e.path().stem().string();
+        throw UsageError("--suite: no suite file " + file.string() + (known.empty() ? "" : " (suites: " + known + ")"));
+    }
+    return file;
+}
+
+bool matches_filter(const scenario::Scenario& s, const std::optional<std::string>& filter) {
+    if (!filter) return true;
+    if (s.id.find(*filter) != std::string::npos) return true;
+    return std::any_of(s.tags.begin(), s.tags.end(), [&](const std::string& t) { return t.find(*filter) != std::string::npos; });
+}
+
+fs::path make_temp_dir() {
+    std::string pattern = (fs::temp_directory_path() / "exosim-certify-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary data directory");
+    return pattern;
+}
+
+fs::path sibling_client() {
+    std::error_code ec;
+    fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return "exosim-client";
+    return self.parent_path() / "exosim-client";
+}
+
+bool write_file(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    return static_cast<bool>(out);
+}
+
+std::string seconds_text(milliseconds d) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(1) << static_cast<double>(d.count()) / 1000.0 << " s";
+    return s.str();
+}
+
+// Finding messages may quote wire bytes (a ClientHello where a command was due): keep the
+// terminal readable, \xNN for anything that is not printable ASCII.
+std::string printable(std::string_view text, std::size_t max = 200) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (char c : text) {
+        auto b = static_cast<unsigned char>(c);
+        if (b >= 0x20 && b < 0x7f) out += c;
+        else out += std::string("\\x") + digits[b >> 4] + digits[b & 0xF];
+        if (out.size() >= max) return out + "...";
+    }
+    return out;
+}
+
+// One line per scenario; the rules that broke expectations follow, indented.
+void print_result(std::ostream& out, std::size_t index, std::size_t total, const scenario::RunResult& r) {
+    out << "[" << index << "/" << total << "] " << r.scenario_id << " ... " << scenario::verdict_name(r.verdict)
+        << " (" << r.attempts << " connection" << (r.attempts == 1 ? "" : "s") << ", " << seconds_text(r.duration)
+        << ")" << std::endl;
+    if (!r.error.empty()) out << "    error: " << printable(r.error, 400) << std::endl;
+    for (const auto& f : r.findings) {
+        if (f.as_expected) continue;
+        out << "    " << f.rule << ": " << scenario::verdict_name(f.verdict);
+        if (f.expected) out << " (expected " << scenario::verdict_name(*f.expected) << ")";
+        if (!f.message.empty()) out << " - " << printable(f.message);
+        out << std::endl;
+    }
+}
+
+std::vector<std::shared_ptr<const scenario::Scenario>> load_scenarios(const CertifyOptions& o, std::string& suite_name) {
+    std::vector<scenario::Scenario> loaded;
+    if (o.suite) {
+        scenario::Suite suite = scenario::load_suite(suite_file(o));
+        suite_name = suite.name.empty() ? *o.suite : suite.name;
+        loaded = scenario::load_suite_scenarios(suite);
+    } else {
+        suite_name = "scenarios";
+        for (const auto& f : o.scenarios) loaded.push_back(scenario::load_scenario(f));
+    }
+    std::vector<std::shared_ptr<const scenario::Scenario>> out;
+    for (auto& s : loaded)
+        if (matches_filter(s, o.filter)) out.push_back(std::make_shared<const scenario::Scenario>(std::move(s)));
+    return out;
+}
+
+int run(const CertifyOptions& o) {
+    std::string suite_name;
+    std::vector<std::shared_ptr<const scenario::Scenario>> scenarios;
+    try {
+        scenarios = load_scenarios(o, suite_name);
+    } catch (const UsageError&) {
+        throw;
+    } catch (const std::exception& e) {
+        std::cerr << "exosim certify: " << e.what() << "\n";
+        return 2;
+    }
+    if (scenarios.empty()) {
+        std::cerr << "exosim certify: no scenario to run" << (o.filter ? " (--filter " + *o.filter + ")" : "") << "\n";
+        return 2;
+    }
+
+    // The server: configured listeners on free ports (a device in manual mode needs the
+    // configured ones), messages in memory, no AUTH tarpit unless a configuration says otherwise.
+    AppConfig config = load_config(o.config_file);
+    if (!o.config_file) {
+        config.capture = store::CaptureMode::memory;
+        config.exchange.auth_tarpit = milliseconds(0);
+    }
+    bool temp_data = !o.data_dir;
+    fs::path data_dir = o.data_dir ? *o.data_dir : make_temp_dir();
+    config.data_dir = data_dir;
+    if (!o.manual)
+        for (auto& l : config.listeners) l.port = 0;
+    validate(config);
+    fs::create_directories(data_dir);
+    data_dir = fs::absolute(data_dir).lexically_normal();
+    struct Cleanup {
+        fs::path dir;
+        bool active;
+        ~Cleanup() {
+            std::error_code ec;
+            if (active) fs::remove_all(dir, ec);
+        }
+    } cleanup{data_dir, temp_data};
+
+    transport::CertificateAuthority ca(data_dir / "tls");
+    ca.ensure_defaults();
+    auto exchange = std::make_shared<ExchangeRuntime>(config, data_dir);
+    store::MessageStore store(data_dir, config.capture);
+    transport::SessionRegistry registry;
+    harness::ScenarioSlot slot(registry, [exchange](const std::map<std::string, std::string>& overrides) {
+        if (overrides.empty()) exchange->reset_overrides();
+        else exchange->apply_overrides(overrides);
+    });
+    transport::ServerOptions so;
+    so.listeners = effective_listeners(config);
+    so.threads = config.threads;
+    so.policy_factory = make_policy_factory(config, exchange);
+    so.seen_address = [map = config.address_map](std::string_view a) { return map.seen(a); };
+    so.store = &store;
+    so.registry = &registry;
+    so.ca = &ca;
+    so.session_hook = slot.session_hook(&ca);
+    so.shutdown_grace = std::chrono::seconds(2);
+    transport::Server server(std::move(so));
+    server.start();
+    for (const auto& l : server.listeners()) std::cout << transport::listening_line(l) << "\n";
+
+    harness::RunnerOptions ro;
+    ro.progress = &std::cout;
+    ro.ca_file = ca.ca_file();
+    ro.exosim_client = sibling_client();
+    ro.work_dir = data_dir / "attachments";
+    ro.client_timeout = o.client_timeout;
+    if (o.client) {
+        ro.mode = harness::TriggerMode::client;
+        ro.command = *o.client;
+        auto used = harness::check_template(ro.command);
+        // A client certificate only when the command asks for one: the reference client would
+        // otherwise present it in every scenario.
+        auto uses = [&](const char* name) { return std::find(used.begin(), used.end(), name) != used.end(); };
+        if (uses("client_cert") || uses("client_key")) {
+            transport::CertFiles cert = ca.client_cert("device.contoso.com");
+            ro.client_cert = cert.chain;
+            ro.client_key = cert.key;
+        }
+    } else if (o.manual) {
+        ro.mode = harness::TriggerMode::manual;
+    } else {
+        ro.mode = harness::TriggerMode::url;
+        ro.trigger_url = *o.trigger_url;
+        ro.trigger_method = o.trigger_method;
+    }
+    ro.attempt_timeout = o.timeout ? milliseconds(*o.timeout) : o.manual ? std::chrono::minutes(5) : std::chrono::minutes(1);
+    std::map<std::string, std::string> cert_names;  // listener -> the name its certificate is for
+    for (const auto& l : effective_listeners(config))
+        if (l.tls.cert_file.empty()) {
+            std::string n = l.tls.certificate;
+            // A wildcard certificate: a name it covers, the way a tenant's MX host is named.
+            if (n.rfind("*.", 0) == 0) n = "contoso-com" + n.substr(1);
+            cert_names[l.name] = n;
+        }
+    ro.endpoint = [&server, cert_names](const std::string& name) -> std::optional<harness::Endpoint> {
+        for (const auto& l : server.listeners()) {
+            if (l.name != name) continue;
+            std::string host = l.address == "0.0.0.0" || l.address.empty() ? "127.0.0.1" : l.address == "::" ? "::1" : l.address;
+            auto cert = cert_names.find(name);
+            return harness::Endpoint{host, l.port, l.tls_mode != transport::TlsMode::none,
+                                     cert == cert_names.end() ? std::string() : cert->second};
+        }
+        return std::nullopt;
+    };
+    ro.mint_token = [exchange](const std::string& user) { return exchange->mint_token(user, std::chrono::hours(1)); };
+
+    scenario::SuiteResult suite;
+    suite.name = suite_name;
+    suite.started_at = iso_now();
+    auto started = Clock::now();
+    std::cout << "running " << scenarios.size() << " scenario" << (scenarios.size() == 1 ? "" : "s") << " ("
+              << suite_name << ")" << std::endl;
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        scenario::RunResult r = harness::run_scenario(slot, scenarios[i], ro);
+        print_result(std::cout, i + 1, scenarios.size(), r);
+        suite.runs.push_back(std::move(r));
+    }
+    suite.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+    server.shutdown();
+
+    std::error_code ec;
+    fs::create_directories(o.out, ec);
+    bool written = !ec && write_file(o.out / "junit.xml", scenario::junit_xml(suite)) &&
+                   write_file(o.out / "results.json", scenario::results_json(suite)) &&
+                   write_file(o.out / "report.html", scenario::report_html(suite));
+    std::cout << suite.count(scenario::Verdict::pass) << " pass, " << suite.count(scenario::Verdict::fail) << " fail, "
+              << suite.count(scenario::Verdict::error) << " error, " << suite.count(scenario::Verdict::skipped)
+              << " skipped in " << seconds_text(suite.duration) << "; reports in " << o.out.string() << std::endl;
+    if (!written) {
+        std::cerr << "exosim certify: cannot write the reports to " << o.out << "\n";
+        return 1;
+    }
+    return suite.all_passed() ? 0 : 1;
+}
+
+}  // namespace
+
+std::string certify_help() {
+    std::ostringstream s;
+    s << certify_description() << "\n" << placeholder_help();
+    return s.str();
+}
+
+CertifyOptions parse_certify_options(const std::vector<std::string>& args) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(certify_description()).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    CertifyOptions o;
+    o.help = vm.count("help") > 0;
+    o.list_rules = vm.count("list-rules") > 0;
+    if (o.help || o.list_rules) return o;
+    if (vm.count("suite")) o.suite = vm["suite"].as<std::string>();
+    if (vm.count("scenario"))
+        for (const auto& f : vm["scenario"].as<std::vector<std::string>>()) o.scenarios.emplace_back(f);
+    if (o.suite.has_value() == !o.scenarios.empty()) throw UsageError("give exactly one of --suite and --scenario");
+    if (vm.count("client")) o.client = vm["client"].as<std::string>();
+    o.manual = vm.count("manual") > 0;
+    if (vm.count("trigger-url")) o.trigger_url = vm["trigger-url"].as<std::string>();
+    int modes = (o.client ? 1 : 0) + (o.manual ? 1 : 0) + (o.trigger_url ? 1 : 0);
+    if (modes != 1) throw UsageError("give exactly one of --client, --manual and --trigger-url");
+    if (o.client) {
+        try {
+            harness::check_template(*o.client);
+        } catch (const harness::TemplateError& e) {
+            throw UsageError(std::string("--client: ") + e.what());
+        }
+    }
+    o.trigger_method = vm["trigger-method"].as<std::string>();
+    if (o.trigger_method != "GET" && o.trigger_method != "POST")
+        throw UsageError("--trigger-method: '" + o.trigger_method + "' is not GET or POST");
+    if (o.trigger_url && o.trigger_url->rfind("http://", 0) != 0)
+        throw UsageError("--trigger-url: '" + *o.trigger_url + "' is not an http:// URL");
+    o.out = vm["out"].as<std::string>();
+    if (vm.count("config")) o.config_file = vm["config"].as<std::string>();
+    if (vm.count("data-dir")) o.data_dir = vm["data-dir"].as<std::string>();
+    if (vm.count("scenarios-dir")) o.scenarios_dir = vm["scenarios-dir"].as<std::string>();
+    if (vm.count("timeout")) {
+        unsigned t = vm["timeout"].as<unsigned>();
+        if (t == 0) throw UsageError("--timeout must be at least 1 second");
+        o.timeout = std::chrono::seconds(t);
+    }
+    o.client_timeout = std::chrono::seconds(std::max(1u, vm["client-timeout"].as<unsigned>()));
+    if (vm.count("filter")) o.filter = vm["filter"].as<std::string>();
+    return o;
+}
+
+int certify(const CertifyOptions& options) {
+    if (options.list_rules) {
+        for (const auto& r : scenario::rule_catalogue())
+            std::cout << r.id << "\t" << r.summary << (r.reference.empty() ? "" : "  [" + std::string(r.reference) + "]") << "\n";
+        return 0;
+    }
+    try {
+        return run(options);
+    } catch (const UsageError& e) {
+        std::cerr << "exosim certify: " << e.what() << "\n";
+        return 2;
+    } catch (const ConfigError& e) {
+        std::cerr << "exosim certify: configuration error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "exosim certify: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace exosim::app

@@ -1,0 +1,80 @@
+#pragma once
+// The one Exchange Online environment of an `exosim serve` process: the tenant directory from the
+// configuration, the clock (real or virtual), the shared submission state (throttles, lockouts)
+// and the token issuer, plus the operations the control API and the scenario harness perform on
+// them. Sessions capture environment() once (shared_ptr<const ...>); every change builds a new
+// immutable Environment and swaps it under a mutex, so a change applies to new sessions only.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "app/config.hpp"
+#include "policy/exchange_online/environment.hpp"
+#include "policy/token.hpp"
+#include "policy/virtual_clock.hpp"
+
+namespace exosim::app {
+
+// The one Exchange Online environment of a process and the operations the control API and the
+// scenario harness perform on it. Thread-safe: called from control and I/O threads.
+class ExchangeRuntime {
+public:
+    // Reads (or creates, mode 0600) the token secret at <data_dir>/tls/token.key. Throws
+    // std::runtime_error when it cannot, std::invalid_argument on an unservable directory.
+    ExchangeRuntime(const AppConfig& config, const std::filesystem::path& data_dir);
+
+    std::shared_ptr<const policy::exo::Environment> environment() const;  // for new sessions
+    bool virtual_clock() const;
+    std::chrono::system_clock::time_point now() const;
+    void advance_clock(std::chrono::seconds by);  // throws std::logic_error on a real clock
+    std::string mint_token(const std::string& user, std::chrono::seconds ttl,
+                           const std::string& audience = "https://outlook.office.com") const;
+    boost::json::value tenants_json() const;  // the directory as JSON (passwords omitted)
+    // Patch one tenant (settings, mailbox fields) from JSON; unknown keys -> std::invalid_argument
+    // with a clear message. Applies to new sessions.
+    void patch_tenant(const std::string& domain, const boost::json::value& patch);
+    // Scenario `tenant:` overrides (flat "key": "value" map, keys documented in
+    // scenarios/schema/README.md, e.g. "smtp_auth_disabled", "mailbox.scanner@contoso.com.smtp_auth",
+    // "reject_direct_send", "basic_auth_retired", "allow_legacy_tls", "security_defaults",
+    // "reply_style", "recipients_sent_today.printer@contoso.com", "messages_this_minute..." ...):
+    // apply on top of the configured directory; reset_overrides() returns to the configuration.
+    // Unknown keys or bad values -> std::invalid_argument (nothing applied).
+    void apply_overrides(const std::map<std::string, std::string>& overrides);
+    void reset_overrides();
+    void reset();  // throttles, lockouts, clock offset, overrides
+    // PEM (cert+key) signed by the local CA, created on demand.
+    std::filesystem::path client_certificate(const std::string& domain) const;
+
+    // The token secret file (<data_dir>/tls/token.key), shared with `exosim token`.
+    static std::filesystem::path token_key_path(const std::filesystem::path& data_dir);
+    // Reads the secret, creating a random one (0600) first when the file does not exist.
+    static std::string load_or_create_token_secret(const std::filesystem::path& data_dir);
+
+private:
+    void publish_locked(std::shared_ptr<const policy::Directory> directory);
+    static void apply_directory_overrides(policy::Directory& directory,
+                                          const std::map<std::string, std::string>& overrides);
+    static bool is_state_override(std::string_view key);
+
+    std::filesystem::path data_dir_;
+    policy::exo::ExoSettings settings_;
+    std::shared_ptr<policy::SubmissionState> submission_;
+    std::shared_ptr<const policy::TokenIssuer> tokens_;
+    std::shared_ptr<policy::VirtualClock> virtual_clock_;  // null on a real clock
+    std::shared_ptr<const policy::Clock> clock_;
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<const policy::Directory> configured_;  // the directory as configured (+ patches)
+    std::shared_ptr<const policy::Directory> current_;     // configured_ + scenario overrides
+    std::shared_ptr<const policy::exo::Environment> environment_;
+    std::map<std::string, std::string> overrides_;  // the scenario overrides in force
+    mutable std::mutex cert_mutex_;
+};
+
+}  // namespace exosim::app

@@ -1,0 +1,55 @@
+#pragma once
+// What the control API remembers about sessions beyond the registry: transcripts of recent
+// sessions when capture is not on disk (memory and off modes keep no transcript files), and the
+// reset point (POST /reset hides sessions that ended before it; the registry itself is append-only).
+// A SessionObserver: called on SMTP I/O threads, so it only appends under a short lock.
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/json/array.hpp>
+
+#include "transport/registry.hpp"
+
+namespace exosim::control {
+
+class SessionLog : public transport::SessionObserver {
+public:
+    // Limits keep a long-running server's memory bounded: the oldest session's transcript goes
+    // first; a session past max_records keeps its first records and counts the rest.
+    static constexpr std::size_t default_sessions = 200;
+    static constexpr std::size_t default_records = 10000;
+
+    SessionLog(bool keep_transcripts, std::size_t max_sessions = default_sessions,
+               std::size_t max_records = default_records);
+
+    void on_session_started(const transport::SessionRecord& record) override;
+    void on_session_event(const transport::SessionRecord& record, const transport::TimedEvent& event) override;
+    void on_session_ended(const transport::SessionRecord& record) override;
+
+    // Transcript records (store/transcript.hpp shape) of a remembered session.
+    std::optional<boost::json::array> transcript(const std::string& session_id) const;
+
+    void reset();  // forget transcripts; hide sessions ended before now
+    bool hidden(const transport::SessionRecord& record) const;
+
+private:
+    struct Entry {
+        boost::json::array records;
+        std::size_t dropped = 0;
+    };
+    bool keep_;
+    std::size_t max_sessions_;
+    std::size_t max_records_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, Entry> transcripts_;
+    std::deque<std::string> order_;  // oldest first
+    std::optional<std::chrono::system_clock::time_point> reset_at_;
+};
+
+}  // namespace exosim::control

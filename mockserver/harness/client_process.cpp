@@ -1,0 +1,127 @@
+#include "harness/client_process.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace exosim::harness {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+void keep_tail(std::string& tail, const char* data, std::size_t n, std::size_t max) {
+    tail.append(data, n);
+    if (tail.size() > max) tail.erase(0, tail.size() - max);
+}
+
+void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+}
+
+}  // namespace
+
+ProcessResult run_command(const std::string& command, const ProcessOptions& options) {
+    ProcessResult result;
+    auto started = Clock::now();
+    int out[2] = {-1, -1};
+    int err[2] = {-1, -1};
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+        result.error = std::string("pipe: ") + std::strerror(errno);
+        close_fd(out[0]), close_fd(out[1]), close_fd(err[0]), close_fd(err[1]);
+        return result;
+    }
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        result.error = std::string("fork: ") + std::strerror(errno);
+        close_fd(out[0]), close_fd(out[1]), close_fd(err[0]), close_fd(err[1]);
+        return result;
+    }
+    if (pid == 0) {
+        // Child: only async-signal-safe calls until exec.
+        ::setpgid(0, 0);
+        int devnull = ::open("/dev/null", O_RDONLY);
+        if (devnull >= 0) ::dup2(devnull, 0);
+        ::dup2(out[1], 1);
+        ::dup2(err[1], 2);
+        ::signal(SIGPIPE, SIG_DFL);
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::setpgid(pid, pid);  // also here: no race with the child's own call
+    close_fd(out[1]);
+    close_fd(err[1]);
+
+    auto deadline = started + options.timeout;
+    bool term_sent = false;
+    auto kill_at = Clock::time_point::max();
+    char buffer[8192];
+    int status = 0;
+    bool reaped = false;
+    // Read both pipes until both are closed and the child has exited. A child that exits while
+    // a grandchild keeps the pipes open is done: stop reading once it is reaped and the pipes
+    // are quiet for a moment.
+    auto reaped_at = Clock::time_point::max();
+    while (out[0] >= 0 || err[0] >= 0 || !reaped) {
+        auto now = Clock::now();
+        if (!reaped) {
+            pid_t r = ::waitpid(pid, &status, WNOHANG);
+            if (r == pid) {
+                reaped = true;
+                reaped_at = now;
+            }
+        }
+        if (reaped && now - reaped_at > milliseconds(500)) break;
+        if (!reaped && !term_sent && now >= deadline) {
+            result.timed_out = true;
+            ::kill(-pid, SIGTERM);
+            term_sent = true;
+            kill_at = now + options.kill_grace;
+        }
+        if (term_sent && now >= kill_at) {
+            ::kill(-pid, SIGKILL);
+            kill_at = Clock::time_point::max();
+        }
+        pollfd fds[2];
+        nfds_t n = 0;
+        if (out[0] >= 0) fds[n++] = {out[0], POLLIN, 0};
+        if (err[0] >= 0) fds[n++] = {err[0], POLLIN, 0};
+        int wait_ms = 50;
+        if (n == 0) {
+            ::usleep(10'000);  // pipes closed; waiting only for the exit status
+            continue;
+        }
+        int ready = ::poll(fds, n, wait_ms);
+        if (ready <= 0) continue;
+        for (nfds_t i = 0; i < n; ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
+            bool is_out = fds[i].fd == out[0];
+            if (got <= 0) {
+                if (got < 0 && errno == EINTR) continue;
+                close_fd(is_out ? out[0] : err[0]);
+                continue;
+            }
+            keep_tail(is_out ? result.stdout_tail : result.stderr_tail, buffer, static_cast<std::size_t>(got),
+                      options.tail_bytes);
+        }
+    }
+    close_fd(out[0]);
+    close_fd(err[0]);
+    if (!reaped) ::waitpid(pid, &status, 0);
+    // Whatever the command left behind in its group goes too (a backgrounded helper).
+    ::kill(-pid, SIGKILL);
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+    result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+    return result;
+}
+
+}  // namespace exosim::harness

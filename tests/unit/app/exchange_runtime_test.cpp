@@ -1,0 +1,175 @@
+// ExchangeRuntime: the token secret, the clock, copy-on-write patches and scenario overrides.
+#include "app/exchange_runtime.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace exosim::app {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class Runtime : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/exosim-runtime-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        dir = tmpl;
+        config = load_config(std::nullopt);
+        config.clock = ClockMode::virtual_clock;
+    }
+    void TearDown() override { std::filesystem::remove_all(dir); }
+
+    std::filesystem::path dir;
+    AppConfig config;
+};
+
+std::string error_of(auto&& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+TEST_F(Runtime, TokenSecretIsCreatedPrivateAndShared) {
+    ExchangeRuntime a(config, dir);
+    const auto key = ExchangeRuntime::token_key_path(dir);
+    struct stat st {};
+    ASSERT_EQ(::stat(key.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    ExchangeRuntime b(config, dir);
+    const std::string token = b.mint_token("printer@contoso.com", 3600s);
+    auto env = a.environment();
+    EXPECT_EQ(env->tokens->verify(token, "printer@contoso.com", *env->clock), policy::TokenStatus::ok);
+    EXPECT_EQ(env->tokens->verify(token, "alice@contoso.com", *env->clock), policy::TokenStatus::wrong_user);
+    const std::string other_audience = b.mint_token("printer@contoso.com", 3600s, "https://example.net");
+    EXPECT_EQ(env->tokens->verify(other_audience, "printer@contoso.com", *env->clock),
+              policy::TokenStatus::wrong_audience);
+    EXPECT_THROW(a.mint_token("printer", 60s), std::invalid_argument);
+    EXPECT_THROW(a.mint_token("printer@contoso.com", 0s), std::invalid_argument);
+}
+
+TEST_F(Runtime, VirtualClockAdvancesAndExpiresTokens) {
+    ExchangeRuntime rt(config, dir);
+    EXPECT_TRUE(rt.virtual_clock());
+    const std::string token = rt.mint_token("printer@contoso.com", 60s);
+    const auto t0 = rt.now();
+    rt.advance_clock(61s);
+    EXPECT_EQ(rt.now() - t0, 61s);
+    auto env = rt.environment();
+    EXPECT_EQ(env->tokens->verify(token, "printer@contoso.com", *env->clock), policy::TokenStatus::expired);
+    rt.reset();  // a fresh clock: the offset is gone
+    EXPECT_LT(rt.now() - t0, 61s);
+
+    config.clock = ClockMode::real;
+    ExchangeRuntime real(config, dir);
+    EXPECT_FALSE(real.virtual_clock());
+    EXPECT_THROW(real.advance_clock(1s), std::logic_error);
+}
+
+TEST_F(Runtime, PatchIsCopyOnWriteAndOnlyNewSessionsSeeIt) {
+    ExchangeRuntime rt(config, dir);
+    auto before = rt.environment();
+    rt.patch_tenant("contoso.com", json::parse(R"({"settings": {"reject_direct_send": true, "recipients_per_message": 10},
+        "mailboxes": {"scanner@contoso.com": {"smtp_auth": "enabled", "send_as": ["alice@contoso.com"]}}})"));
+    auto after = rt.environment();
+    EXPECT_FALSE(before->directory->tenants[0].settings.reject_direct_send);
+    EXPECT_TRUE(after->directory->tenants[0].settings.reject_direct_send);
+    EXPECT_EQ(after->directory->tenants[0].settings.recipients_per_message, 10u);
+    const auto* scanner = after->directory->find_mailbox("scanner@contoso.com");
+    EXPECT_EQ(scanner->smtp_auth, policy::SmtpAuthSetting::enabled);
+    EXPECT_EQ(scanner->send_as, std::vector<std::string>{"alice@contoso.com"});
+    EXPECT_EQ(before->submission, after->submission);  // throttles are shared across snapshots
+}
+
+TEST_F(Runtime, BadPatchesAreClearErrorsAndChangeNothing) {
+    ExchangeRuntime rt(config, dir);
+    auto before = rt.environment();
+    EXPECT_EQ(error_of([&] { rt.patch_tenant("contoso.com", json::parse(R"({"setings": {}})")); }),
+              "unknown tenant patch key 'setings' (known: settings, mailboxes)");
+    EXPECT_EQ(error_of([&] { rt.patch_tenant("nowhere.example", json::parse("{}")); }),
+              "no tenant named or accepting 'nowhere.example'");
+    EXPECT_EQ(error_of([&] {
+                  rt.patch_tenant("contoso.com", json::parse(R"({"mailboxes": {"zed@contoso.com": {"locked": true}}})"));
+              }),
+              "no mailbox zed@contoso.com in contoso.com");
+    EXPECT_NE(error_of([&] {
+                  rt.patch_tenant("contoso.com", json::parse(R"({"settings": {"reject_direct_send": true, "nope": 1}})"));
+              }).find("unknown tenant setting 'nope'"),
+              std::string::npos);
+    EXPECT_EQ(rt.environment(), before);
+}
+
+TEST_F(Runtime, ScenarioOverridesApplyOnTopAndReset) {
+    ExchangeRuntime rt(config, dir);
+    rt.apply_overrides({{"smtp_auth_disabled", "true"},
+                        {"mailbox.scanner@contoso.com.smtp_auth", "enabled"},
+                        {"tenant.fabrikam.com.smtp_auth_disabled", "false"},
+                        {"reply_style", "legacy"},
+                        {"recipients_sent_today.printer@contoso.com", "9999"},
+                        {"messages_this_minute.printer@contoso.com", "30"}});
+    auto env = rt.environment();
+    const auto& d = *env->directory;
+    EXPECT_TRUE(d.tenants[0].settings.smtp_auth_disabled);
+    EXPECT_EQ(d.tenants[0].settings.reply_style, policy::SendAsReplyStyle::legacy);
+    EXPECT_FALSE(d.tenants[1].settings.smtp_auth_disabled);
+    EXPECT_EQ(d.find_mailbox("scanner@contoso.com")->smtp_auth, policy::SmtpAuthSetting::enabled);
+    EXPECT_EQ(env->submission->recipients_in_window("printer@contoso.com", rt.now()), 9999u);
+    // The 31st message this minute is delayed.
+    EXPECT_GT(env->submission->schedule_message("printer@contoso.com", rt.now()), rt.now());
+
+    rt.reset_overrides();
+    env = rt.environment();
+    EXPECT_FALSE(env->directory->tenants[0].settings.smtp_auth_disabled);
+    EXPECT_TRUE(env->directory->tenants[1].settings.smtp_auth_disabled);
+    EXPECT_EQ(env->submission->recipients_in_window("printer@contoso.com", rt.now()), 0u);
+}
+
+TEST_F(Runtime, BadOverridesThrowAndApplyNothing) {
+    ExchangeRuntime rt(config, dir);
+    auto before = rt.environment();
+    EXPECT_NE(error_of([&] { rt.apply_overrides({{"smtp_auth_disabled", "true"}, {"bogus", "1"}}); })
+                  .find("unknown tenant setting 'bogus'"),
+              std::string::npos);
+    EXPECT_EQ(error_of([&] { rt.apply_overrides({{"mailbox.zed@contoso.com.locked", "true"}}); }),
+              "no mailbox zed@contoso.com in the directory");
+    EXPECT_EQ(error_of([&] { rt.apply_overrides({{"recipients_sent_today.printer@contoso.com", "many"}}); }),
+              "recipients_sent_today.printer@contoso.com: 'many' is not a count (0..1000000)");
+    EXPECT_EQ(rt.environment(), before);
+    EXPECT_EQ(before->submission->recipients_in_window("printer@contoso.com", rt.now()), 0u);
+}
+
+TEST_F(Runtime, TenantsJsonOmitsPasswords) {
+    ExchangeRuntime rt(config, dir);
+    const std::string text = json::serialize(rt.tenants_json());
+    EXPECT_EQ(text.find("Printer-Pass-1"), std::string::npos);
+    const json::value v = rt.tenants_json();
+    const auto& printer = v.at("tenants").at(0).at("mailboxes").at(0);
+    EXPECT_EQ(printer.at("address").as_string(), "printer@contoso.com");
+    EXPECT_EQ(printer.at("has_password").as_bool(), true);
+    EXPECT_EQ(printer.at("smtp_auth").as_string(), "enabled");
+    EXPECT_EQ(v.at("blocked_ips").at(0).as_string(), "198.51.100.66/32");
+}
+
+TEST_F(Runtime, ClientCertificateIsOnePemWithCertAndKey) {
+    ExchangeRuntime rt(config, dir);
+    const auto pem = rt.client_certificate("contoso.com");
+    std::ifstream in(pem);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("BEGIN CERTIFICATE"), std::string::npos);
+    EXPECT_NE(text.str().find("PRIVATE KEY"), std::string::npos);
+    EXPECT_EQ(rt.client_certificate("contoso.com"), pem);
+}
+
+}  // namespace
+}  // namespace exosim::app

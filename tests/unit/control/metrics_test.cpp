@@ -1,0 +1,85 @@
+#include "control/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include "control/event_hub.hpp"
+
+namespace exosim::control {
+namespace {
+
+using namespace std::chrono_literals;
+
+transport::SessionRecord record(const std::string& id, const std::string& listener) {
+    transport::SessionRecord r;
+    r.id = id;
+    r.listener = listener;
+    return r;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+    return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(Metrics, CountsSessionsRepliesAuthTlsAndBytes) {
+    Metrics m;
+    auto a = record("A", "submission");
+    auto b = record("B", "mx");
+    m.on_session_started(a);
+    m.on_session_started(b);
+    m.on_session_event(a, {1ms, transport::WireChunk{transport::Direction::in, "EHLO x\r\n", false}});
+    m.on_session_event(a, {2ms, core::Event{core::ReplyProduced{core::Reply(250, "ok")}}});
+    m.on_session_event(a, {3ms, core::Event{core::ReplyProduced{core::Reply(535, "no")}}});
+    m.on_session_event(a, {3ms, core::Event{core::AuthResult{"LOGIN", "x", false}}});
+    a.tls_version = "TLSv1.3";
+    m.on_session_event(a, {4ms, transport::TransportNote{"tls-handshake", ""}});
+    a.message_ids.push_back("m1");
+    m.on_session_event(a, {5ms, core::Event{core::ReplyProduced{core::Reply(250, "queued")}}});
+    m.on_session_ended(a);
+    const std::string text = m.render();
+    EXPECT_TRUE(has_line(text, R"(exosim_sessions_total{listener="submission"} 1)")) << text;
+    EXPECT_TRUE(has_line(text, R"(exosim_sessions_active{listener="submission"} 0)"));
+    EXPECT_TRUE(has_line(text, R"(exosim_sessions_active{listener="mx"} 1)"));
+    EXPECT_TRUE(has_line(text, R"(exosim_replies_total{class="2xx"} 2)"));
+    EXPECT_TRUE(has_line(text, R"(exosim_replies_total{class="5xx"} 1)"));
+    EXPECT_TRUE(has_line(text, R"(exosim_auth_failures_total{mechanism="LOGIN"} 1)"));
+    EXPECT_TRUE(has_line(text, R"(exosim_tls_handshakes_total{version="TLSv1.3"} 1)"));
+    EXPECT_TRUE(has_line(text, R"(exosim_messages_accepted_total{listener="submission"} 1)"));
+    EXPECT_TRUE(has_line(text, R"(exosim_bytes_total{direction="in"} 8)"));
+}
+
+TEST(EventQueue, DropsWhenFullAndReportsTheCount) {
+    int wakes = 0;
+    EventQueue q(2, false, [&] { ++wakes; });
+    for (int i = 0; i < 5; ++i) q.push(std::make_shared<const std::string>(std::to_string(i)));
+    EXPECT_EQ(wakes, 1);  // one wake per batch
+    auto batch = q.take();
+    ASSERT_EQ(batch.size(), 3u);
+    EXPECT_EQ(*batch[0], R"({"type":"dropped","count":3})");
+    EXPECT_EQ(*batch[1], "0");
+    EXPECT_EQ(q.dropped_total(), 3u);
+    EXPECT_TRUE(q.take().empty());
+}
+
+TEST(EventHub, FiltersWireEventsAndCountsDrops) {
+    Metrics m;
+    EventHub hub(&m);
+    auto plain = std::make_shared<EventQueue>(1, false, nullptr);
+    auto wire = std::make_shared<EventQueue>(8, true, nullptr);
+    hub.add(plain);
+    hub.add(wire);
+    auto r = record("A", "submission");
+    hub.on_session_started(r);
+    hub.on_session_event(r, {1ms, transport::WireChunk{transport::Direction::in, "\xff\r\n", false}});
+    hub.on_session_event(r, {2ms, core::Event{core::CommandReceived{core::Verb::quit, "QUIT"}}});
+    EXPECT_EQ(plain->take().size(), 2u);  // dropped notice + session_started; the command was dropped
+    auto w = wire->take();
+    ASSERT_EQ(w.size(), 3u);
+    EXPECT_NE(w[1]->find(R"("b64":"/w0K")"), std::string::npos) << *w[1];
+    EXPECT_NE(w[2]->find(R"("type":"command")"), std::string::npos);
+    EXPECT_TRUE(has_line(m.render(), "exosim_events_dropped_total 1"));
+    hub.remove(plain);
+    EXPECT_EQ(hub.subscribers(), 1u);
+}
+
+}  // namespace
+}  // namespace exosim::control
