@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/program_options.hpp>
 #include <sstream>
 
@@ -16,6 +17,7 @@ po::options_description describe() {
     po::options_description d("exosim-client: submit one message over SMTP");
     d.add_options()("help", "show this help")
         ("server", po::value<std::string>(), "HOST:PORT of the submission server (required)")
+        ("source", po::value<std::string>(), "local IP address to connect from (e.g. 127.0.0.10)")
         ("starttls", "upgrade with STARTTLS; refuse to go on without it (default)")
         ("implicit-tls", "TLS from the first byte (RFC 8314, port 465)")
         ("no-tls", "plaintext only")
@@ -113,6 +115,12 @@ void fill_config(const po::variables_map& vm, Request& r) {
 void fill_session(const po::variables_map& vm, Request& r) {
     SessionOptions& s = r.session;
     parse_server(opt(vm, "server"), s);
+    s.source_address = opt(vm, "source");
+    if (vm.count("source")) {
+        boost::system::error_code ec;
+        boost::asio::ip::make_address(s.source_address, ec);
+        if (ec) throw UsageError("--source must be an IP address, not \"" + s.source_address + "\"");
+    }
     s.tls.ca_file = opt(vm, "ca");
     s.tls.servername = vm.count("servername") ? opt(vm, "servername") : s.host;
     s.tls.min_version = tls_version(vm, "tls-min");

@@ -1,6 +1,7 @@
 // Connection-level flow: greeting, EHLO, STARTTLS, AUTH, QUIT. Transactions are in client_transaction.cpp.
 #include "reference/client_codec.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "reference/smtp_data.hpp"
@@ -240,9 +241,14 @@ void ClientCodec::fail(Result result, const core::Reply& reply, std::string deta
         if (result == Result::rejected) outcome_.rejected.push_back(r);
     }
     if (result == Result::rejected) outcome_.deferred.clear();
+    // A pipelined DATA still unanswered (RFC 2920 3.1) may have been given 354: the server then
+    // reads message text, so QUIT would land inside the message (CC-13) and a lone "." would end
+    // it and deliver an empty message. Closing aborts the transaction (RFC 5321 3.8): send nothing.
+    const bool data_pending = std::any_of(in_flight_.begin(), in_flight_.end(),
+                                          [](const Command& c) { return c.expect == Expect::data; });
     in_flight_.clear();
     // After a broken reply or a closing server, a QUIT is a courtesy that must not be waited for.
-    if (!config_.quirks.no_quit && reply.code != 421 && !awaiting_tls_)
+    if (!config_.quirks.no_quit && reply.code != 421 && !awaiting_tls_ && !data_pending)
         actions_.push_back({ClientAction::Kind::send, "QUIT\r\n", "QUIT"});
     awaiting_tls_ = false;
     close();

@@ -9,6 +9,7 @@
 #include <boost/asio/ssl.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace exosim::client {
 namespace {
@@ -183,6 +184,26 @@ asio::awaitable<void> pump(Connection& conn, ClientCodec& codec, const SessionOp
     out.outcome = codec.outcome();
 }
 
+// Binds the socket to `source` (port 0) and connects to the first endpoint of its address family:
+// asio::async_connect reopens the socket per endpoint, which would drop the binding.
+asio::awaitable<std::optional<std::string>> connect_from(tcp::socket& socket, const tcp::resolver::results_type& endpoints,
+                                                         const std::string& source, asio::steady_timer& timer) {
+    error_code ec;
+    const asio::ip::address local = asio::ip::make_address(source, ec);
+    if (ec) co_return "bad source address " + source;
+    for (const tcp::endpoint& remote : endpoints) {
+        if (remote.address().is_v4() != local.is_v4()) continue;
+        socket.open(remote.protocol(), ec);
+        if (!ec) socket.bind(tcp::endpoint(local, 0), ec);
+        if (ec) co_return "bind " + source + ": " + ec.message();
+        auto done = co_await (socket.async_connect(remote, use_tuple) || timer.async_wait(use_tuple));
+        if (done.index() == 1) co_return "timeout";
+        if (auto err = std::get<0>(std::get<0>(done))) co_return err.message();
+        co_return std::nullopt;
+    }
+    co_return "no " + std::string(local.is_v4() ? "IPv4" : "IPv6") + " address for the server to reach from " + source;
+}
+
 asio::awaitable<AttemptResult> run_attempt(const SessionOptions& o, ssl::context& ctx, ClientConfig config) {
     auto executor = co_await asio::this_coro::executor;
     bool implicit = config.security == Security::implicit;
@@ -193,11 +214,15 @@ asio::awaitable<AttemptResult> run_attempt(const SessionOptions& o, ssl::context
     if (rec) co_return AttemptResult{failed(codec, Result::deferred, "resolve: " + rec.message()), {}, false};
     tcp::socket socket(executor);
     asio::steady_timer timer(executor, o.timeouts.connect);
-    auto connected = co_await (asio::async_connect(socket, endpoints, use_tuple) || timer.async_wait(use_tuple));
-    if (connected.index() == 1 || std::get<0>(std::get<0>(connected))) {
-        std::string why = connected.index() == 1 ? "timeout" : std::get<0>(std::get<0>(connected)).message();
-        co_return AttemptResult{failed(codec, Result::deferred, "connect: " + why), {}, false};
+    std::optional<std::string> unreachable;
+    if (o.source_address.empty()) {
+        auto connected = co_await (asio::async_connect(socket, endpoints, use_tuple) || timer.async_wait(use_tuple));
+        if (connected.index() == 1) unreachable = "timeout";
+        else if (auto ec = std::get<0>(std::get<0>(connected))) unreachable = ec.message();
+    } else {
+        unreachable = co_await connect_from(socket, endpoints, o.source_address, timer);
     }
+    if (unreachable) co_return AttemptResult{failed(codec, Result::deferred, "connect: " + *unreachable), {}, false};
     transcript(o.verbose, "*: ", "connected to " + o.host + ":" + o.port);
     Connection conn(std::move(socket));
     if (implicit) {

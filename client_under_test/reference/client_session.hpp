@@ -38,6 +38,9 @@ struct Timeouts {
 struct SessionOptions {
     std::string host;
     std::string port;
+    // Local address to bind before connecting (--source): exosim maps loopback sources to the
+    // public IPs its connector and blocklist scenarios expect. Empty: the kernel chooses.
+    std::string source_address;
     TlsOptions tls;
     Timeouts timeouts;
     int retries = 2;  // further attempts after the first, for 4yz and lost connections

@@ -178,6 +178,144 @@ std::vector<std::shared_ptr<const scenario::Scenario>> load_scenarios(const Cert
     return out;
 }
 
+// The server certify runs the scenarios in: configured listeners on free ports (a device in
+// manual mode needs the configured ones), messages in memory and no AUTH tarpit unless a
+// configuration says otherwise, and the scenario slot hooked into every session.
+class CertifyServer {
+public:
+    CertifyServer(const CertifyOptions& o, AppConfig config)
+        : config_(std::move(config)),
+          temp_data_(!o.data_dir),
+          data_dir_(prepare_data_dir(o)),
+          ca_(data_dir_ / "tls"),
+          exchange_((ca_.ensure_defaults(), std::make_shared<ExchangeRuntime>(config_, data_dir_))),
+          store_(data_dir_, config_.capture),
+          slot_(registry_, [exchange = exchange_](const std::map<std::string, std::string>& overrides) {
+              if (overrides.empty()) exchange->reset_overrides();
+              else exchange->apply_overrides(overrides);
+          }) {
+        transport::ServerOptions so;
+        so.listeners = effective_listeners(config_);
+        so.threads = config_.threads;
+        so.policy_factory = make_policy_factory(config_, exchange_);
+        so.seen_address = [map = config_.address_map](std::string_view a) { return map.seen(a); };
+        so.store = &store_;
+        so.registry = &registry_;
+        so.ca = &ca_;
+        so.session_hook = slot_.session_hook(&ca_);
+        so.shutdown_grace = std::chrono::seconds(2);
+        server_ = std::make_unique<transport::Server>(std::move(so));
+        server_->start();
+    }
+    ~CertifyServer() {
+        server_.reset();
+        std::error_code ec;
+        if (temp_data_) fs::remove_all(data_dir_, ec);
+    }
+
+    harness::ScenarioSlot& slot() { return slot_; }
+    transport::Server& server() { return *server_; }
+    transport::CertificateAuthority& ca() { return ca_; }
+    const fs::path& data_dir() const { return data_dir_; }
+    std::shared_ptr<ExchangeRuntime> exchange() const { return exchange_; }
+    const AppConfig& config() const { return config_; }
+
+private:
+    fs::path prepare_data_dir(const CertifyOptions& o) {
+        fs::path dir = o.data_dir ? *o.data_dir : make_temp_dir();
+        fs::create_directories(dir);
+        config_.data_dir = dir;
+        return fs::absolute(dir).lexically_normal();
+    }
+
+    AppConfig config_;
+    bool temp_data_;
+    fs::path data_dir_;
+    transport::CertificateAuthority ca_;
+    std::shared_ptr<ExchangeRuntime> exchange_;
+    store::MessageStore store_;
+    transport::SessionRegistry registry_;
+    harness::ScenarioSlot slot_;
+    std::unique_ptr<transport::Server> server_;
+};
+
+AppConfig certify_config(const CertifyOptions& o) {
+    AppConfig config = load_config(o.config_file);
+    if (!o.config_file) {
+        config.capture = store::CaptureMode::memory;
+        config.exchange.auth_tarpit = milliseconds(0);
+    }
+    if (!o.manual)
+        for (auto& l : config.listeners) l.port = 0;
+    validate(config);
+    return config;
+}
+
+// Listener -> the name its generated certificate is issued for (what {servername} defaults to).
+std::map<std::string, std::string> certificate_names(const AppConfig& config) {
+    std::map<std::string, std::string> names;
+    for (const auto& l : effective_listeners(config)) {
+        if (!l.tls.cert_file.empty()) continue;
+        std::string n = l.tls.certificate;
+        // A wildcard certificate: a name it covers, the way a tenant's MX host is named.
+        if (n.rfind("*.", 0) == 0) n = "contoso-com" + n.substr(1);
+        names[l.name] = n;
+    }
+    return names;
+}
+
+harness::RunnerOptions runner_options(const CertifyOptions& o, CertifyServer& cs) {
+    harness::RunnerOptions ro;
+    ro.progress = &std::cout;
+    ro.ca_file = cs.ca().ca_file();
+    ro.exosim_client = sibling_client();
+    ro.work_dir = cs.data_dir() / "attachments";
+    ro.client_timeout = o.client_timeout;
+    ro.attempt_timeout = o.timeout ? milliseconds(*o.timeout) : o.manual ? std::chrono::minutes(5) : std::chrono::minutes(1);
+    if (o.client) {
+        ro.mode = harness::TriggerMode::client;
+        ro.command = *o.client;
+        auto used = harness::check_template(ro.command);
+        // A client certificate only when the command asks for one: the reference client would
+        // otherwise present it in every scenario.
+        auto uses = [&](const char* name) { return std::find(used.begin(), used.end(), name) != used.end(); };
+        if (uses("client_cert") || uses("client_key")) {
+            transport::CertFiles cert = cs.ca().client_cert("device.contoso.com");
+            ro.client_cert = cert.chain;
+            ro.client_key = cert.key;
+        }
+    } else if (o.manual) {
+        ro.mode = harness::TriggerMode::manual;
+    } else {
+        ro.mode = harness::TriggerMode::url;
+        ro.trigger_url = *o.trigger_url;
+        ro.trigger_method = o.trigger_method;
+    }
+    ro.endpoint = [&server = cs.server(), names = certificate_names(cs.config())](
+                      const std::string& name) -> std::optional<harness::Endpoint> {
+        for (const auto& l : server.listeners()) {
+            if (l.name != name) continue;
+            std::string host = l.address == "0.0.0.0" || l.address.empty() ? "127.0.0.1" : l.address == "::" ? "::1" : l.address;
+            auto cert = names.find(name);
+            return harness::Endpoint{host, l.port, l.tls_mode != transport::TlsMode::none,
+                                     cert == names.end() ? std::string() : cert->second};
+        }
+        return std::nullopt;
+    };
+    ro.mint_token = [exchange = cs.exchange()](const std::string& user) {
+        return exchange->mint_token(user, std::chrono::hours(1));
+    };
+    return ro;
+}
+
+bool write_reports(const fs::path& out, const scenario::SuiteResult& suite) {
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    return !ec && write_file(out / "junit.xml", scenario::junit_xml(suite)) &&
+           write_file(out / "results.json", scenario::results_json(suite)) &&
+           write_file(out / "report.html", scenario::report_html(suite));
+}
+
 int run(const CertifyOptions& o) {
     std::string suite_name;
     std::vector<std::shared_ptr<const scenario::Scenario>> scenarios;
@@ -193,99 +331,9 @@ int run(const CertifyOptions& o) {
         std::cerr << "exosim certify: no scenario to run" << (o.filter ? " (--filter " + *o.filter + ")" : "") << "\n";
         return 2;
     }
-
-    // The server: configured listeners on free ports (a device in manual mode needs the
-    // configured ones), messages in memory, no AUTH tarpit unless a configuration says otherwise.
-    AppConfig config = load_config(o.config_file);
-    if (!o.config_file) {
-        config.capture = store::CaptureMode::memory;
-        config.exchange.auth_tarpit = milliseconds(0);
-    }
-    bool temp_data = !o.data_dir;
-    fs::path data_dir = o.data_dir ? *o.data_dir : make_temp_dir();
-    config.data_dir = data_dir;
-    if (!o.manual)
-        for (auto& l : config.listeners) l.port = 0;
-    validate(config);
-    fs::create_directories(data_dir);
-    data_dir = fs::absolute(data_dir).lexically_normal();
-    struct Cleanup {
-        fs::path dir;
-        bool active;
-        ~Cleanup() {
-            std::error_code ec;
-            if (active) fs::remove_all(dir, ec);
-        }
-    } cleanup{data_dir, temp_data};
-
-    transport::CertificateAuthority ca(data_dir / "tls");
-    ca.ensure_defaults();
-    auto exchange = std::make_shared<ExchangeRuntime>(config, data_dir);
-    store::MessageStore store(data_dir, config.capture);
-    transport::SessionRegistry registry;
-    harness::ScenarioSlot slot(registry, [exchange](const std::map<std::string, std::string>& overrides) {
-        if (overrides.empty()) exchange->reset_overrides();
-        else exchange->apply_overrides(overrides);
-    });
-    transport::ServerOptions so;
-    so.listeners = effective_listeners(config);
-    so.threads = config.threads;
-    so.policy_factory = make_policy_factory(config, exchange);
-    so.seen_address = [map = config.address_map](std::string_view a) { return map.seen(a); };
-    so.store = &store;
-    so.registry = &registry;
-    so.ca = &ca;
-    so.session_hook = slot.session_hook(&ca);
-    so.shutdown_grace = std::chrono::seconds(2);
-    transport::Server server(std::move(so));
-    server.start();
-    for (const auto& l : server.listeners()) std::cout << transport::listening_line(l) << "\n";
-
-    harness::RunnerOptions ro;
-    ro.progress = &std::cout;
-    ro.ca_file = ca.ca_file();
-    ro.exosim_client = sibling_client();
-    ro.work_dir = data_dir / "attachments";
-    ro.client_timeout = o.client_timeout;
-    if (o.client) {
-        ro.mode = harness::TriggerMode::client;
-        ro.command = *o.client;
-        auto used = harness::check_template(ro.command);
-        // A client certificate only when the command asks for one: the reference client would
-        // otherwise present it in every scenario.
-        auto uses = [&](const char* name) { return std::find(used.begin(), used.end(), name) != used.end(); };
-        if (uses("client_cert") || uses("client_key")) {
-            transport::CertFiles cert = ca.client_cert("device.contoso.com");
-            ro.client_cert = cert.chain;
-            ro.client_key = cert.key;
-        }
-    } else if (o.manual) {
-        ro.mode = harness::TriggerMode::manual;
-    } else {
-        ro.mode = harness::TriggerMode::url;
-        ro.trigger_url = *o.trigger_url;
-        ro.trigger_method = o.trigger_method;
-    }
-    ro.attempt_timeout = o.timeout ? milliseconds(*o.timeout) : o.manual ? std::chrono::minutes(5) : std::chrono::minutes(1);
-    std::map<std::string, std::string> cert_names;  // listener -> the name its certificate is for
-    for (const auto& l : effective_listeners(config))
-        if (l.tls.cert_file.empty()) {
-            std::string n = l.tls.certificate;
-            // A wildcard certificate: a name it covers, the way a tenant's MX host is named.
-            if (n.rfind("*.", 0) == 0) n = "contoso-com" + n.substr(1);
-            cert_names[l.name] = n;
-        }
-    ro.endpoint = [&server, cert_names](const std::string& name) -> std::optional<harness::Endpoint> {
-        for (const auto& l : server.listeners()) {
-            if (l.name != name) continue;
-            std::string host = l.address == "0.0.0.0" || l.address.empty() ? "127.0.0.1" : l.address == "::" ? "::1" : l.address;
-            auto cert = cert_names.find(name);
-            return harness::Endpoint{host, l.port, l.tls_mode != transport::TlsMode::none,
-                                     cert == cert_names.end() ? std::string() : cert->second};
-        }
-        return std::nullopt;
-    };
-    ro.mint_token = [exchange](const std::string& user) { return exchange->mint_token(user, std::chrono::hours(1)); };
+    CertifyServer cs(o, certify_config(o));
+    for (const auto& l : cs.server().listeners()) std::cout << transport::listening_line(l) << "\n";
+    harness::RunnerOptions ro = runner_options(o, cs);
 
     scenario::SuiteResult suite;
     suite.name = suite_name;
@@ -294,18 +342,13 @@ int run(const CertifyOptions& o) {
     std::cout << "running " << scenarios.size() << " scenario" << (scenarios.size() == 1 ? "" : "s") << " ("
               << suite_name << ")" << std::endl;
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        scenario::RunResult r = harness::run_scenario(slot, scenarios[i], ro);
-        print_result(std::cout, i + 1, scenarios.size(), r);
-        suite.runs.push_back(std::move(r));
+        suite.runs.push_back(harness::run_scenario(cs.slot(), scenarios[i], ro));
+        print_result(std::cout, i + 1, scenarios.size(), suite.runs.back());
     }
     suite.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
-    server.shutdown();
+    cs.server().shutdown();
 
-    std::error_code ec;
-    fs::create_directories(o.out, ec);
-    bool written = !ec && write_file(o.out / "junit.xml", scenario::junit_xml(suite)) &&
-                   write_file(o.out / "results.json", scenario::results_json(suite)) &&
-                   write_file(o.out / "report.html", scenario::report_html(suite));
+    bool written = write_reports(o.out, suite);
     std::cout << suite.count(scenario::Verdict::pass) << " pass, " << suite.count(scenario::Verdict::fail) << " fail, "
               << suite.count(scenario::Verdict::error) << " error, " << suite.count(scenario::Verdict::skipped)
               << " skipped in " << seconds_text(suite.duration) << "; reports in " << o.out.string() << std::endl;

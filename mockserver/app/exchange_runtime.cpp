@@ -285,11 +285,11 @@ void ExchangeRuntime::patch_tenant(const std::string& domain, const json::value&
         }
     }
     next.validate();
-    auto patched = std::make_shared<const policy::Directory>(std::move(next));
-    configured_ = patched;
-    // Scenario overrides stay on top of the patched configuration.
-    policy::Directory with_overrides = *patched;
+    // Scenario overrides stay on top of the patched configuration; computed before anything is
+    // replaced, so a patch that throws leaves everything as it was.
+    policy::Directory with_overrides = next;
     apply_directory_overrides(with_overrides, overrides_);
+    configured_ = std::make_shared<const policy::Directory>(std::move(next));
     publish_locked(std::make_shared<const policy::Directory>(std::move(with_overrides)));
 }
 
@@ -343,8 +343,11 @@ void ExchangeRuntime::apply_overrides(const std::map<std::string, std::string>& 
         (void)find_mailbox(next, address);
         changes.push_back({key.substr(0, dot), address, count_value(key, value)});
     }
+    // Overrides replace earlier ones: state left by earlier state keys goes too.
+    const bool had_state = std::any_of(overrides_.begin(), overrides_.end(),
+                                       [](const auto& kv) { return is_state_override(kv.first); });
     overrides_ = overrides;
-    if (!changes.empty()) submission_->clear();  // overrides replace earlier ones
+    if (had_state || !changes.empty()) submission_->clear();
     const auto t = clock_->now();
     for (const auto& c : changes) {
         if (c.kind == "recipients_sent_today") {

@@ -48,12 +48,20 @@ std::uint64_t EventQueue::dropped_total() const {
 
 void EventHub::add(std::shared_ptr<EventQueue> queue) {
     std::lock_guard lock(mutex_);
+    if (queue->wants_wire()) ++wire_queues_;
     queues_.push_back(std::move(queue));
 }
 
 void EventHub::remove(const std::shared_ptr<EventQueue>& queue) {
     std::lock_guard lock(mutex_);
-    queues_.erase(std::remove(queues_.begin(), queues_.end(), queue), queues_.end());
+    auto it = std::remove(queues_.begin(), queues_.end(), queue);
+    if (it != queues_.end() && queue->wants_wire()) --wire_queues_;
+    queues_.erase(it, queues_.end());
+}
+
+bool EventHub::wants_wire() const {
+    std::lock_guard lock(mutex_);
+    return wire_queues_ != 0;
 }
 
 std::size_t EventHub::subscribers() const {
@@ -82,7 +90,8 @@ void EventHub::on_session_started(const transport::SessionRecord& record) {
 }
 
 void EventHub::on_session_event(const transport::SessionRecord& record, const transport::TimedEvent& event) {
-    if (subscribers() == 0) return;  // serialize nothing nobody reads
+    // Serialize nothing nobody reads (this runs on the session's I/O thread).
+    if (is_wire_event(event) ? !wants_wire() : subscribers() == 0) return;
     publish(boost::json::serialize(event_json(record, event)), is_wire_event(event));
 }
 

@@ -50,6 +50,7 @@ public:
     void add(std::shared_ptr<EventQueue> queue);
     void remove(const std::shared_ptr<EventQueue>& queue);
     std::size_t subscribers() const;
+    bool wants_wire() const;
 
     void on_session_started(const transport::SessionRecord& record) override;
     void on_session_event(const transport::SessionRecord& record, const transport::TimedEvent& event) override;
@@ -62,6 +63,7 @@ private:
     Metrics* metrics_;
     mutable std::mutex mutex_;
     std::vector<std::shared_ptr<EventQueue>> queues_;
+    std::size_t wire_queues_ = 0;  // subscribers that asked for raw bytes
 };
 
 }  // namespace exosim::control

@@ -1,8 +1,10 @@
 // send.attachment: a file next to the scenario, or one exosim generates.
+#include "harness/attachment.hpp"
+
 #include <fstream>
 #include <stdexcept>
-
-#include "harness/certify_runner.hpp"
+#include <string>
+#include <vector>
 
 namespace exosim::harness {
 

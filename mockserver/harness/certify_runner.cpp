@@ -2,11 +2,15 @@
 #include "harness/certify_runner.hpp"
 
 #include <fstream>
-#include <iostream>
 #include <iterator>
+#include <ostream>
+#include <thread>
 
+#include "harness/attachment.hpp"
 #include "harness/client_process.hpp"
+#include "harness/client_values.hpp"
 #include "harness/command_template.hpp"
+#include "harness/http_trigger.hpp"
 
 namespace exosim::harness {
 
@@ -22,24 +26,53 @@ constexpr milliseconds progress_every{5000};
 // something to send (the server then answers 535, which the scenario may expect).
 constexpr const char* fixed_test_token = "exosim-test-token";
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 void say(const RunnerOptions& o, const std::string& line) {
     if (o.progress) *o.progress << line << std::endl;
 }
 
+// What one scenario run needs besides the slot: resolved before the scenario is armed.
+struct Prepared {
+    Endpoint endpoint;
+    std::string attachment;          // path given to the client, "" when none
+    scenario::JudgeOptions judge;    // with the attachment resolver
+    std::string token;
+};
+
+// Throws std::runtime_error with the reason the scenario cannot run here.
+Prepared prepare(const scenario::Scenario& s, const RunnerOptions& o) {
+    Prepared p;
+    std::optional<Endpoint> endpoint = o.endpoint ? o.endpoint(s.endpoint) : std::nullopt;
+    if (!endpoint) throw std::runtime_error("endpoint '" + s.endpoint + "' is not a listener of this server");
+    p.endpoint = *endpoint;
+    std::filesystem::path path = prepare_attachment(s, o.work_dir / s.id);
+    if (!path.empty()) {
+        p.attachment = path.string();
+        std::ifstream in(path, std::ios::binary);
+        scenario::ExpectedAttachment expected{path.filename().string(), std::string(std::istreambuf_iterator<char>(in), {})};
+        p.judge.attachment = [expected](const std::string&) -> std::optional<scenario::ExpectedAttachment> {
+            return expected;
+        };
+    }
+    p.token = fixed_test_token;
+    if (o.mint_token && !s.send.user.empty()) {
+        try {
+            p.token = o.mint_token(s.send.user);
+        } catch (const std::exception&) {
+            // keep the fixed token: the scenario may be about a client without a valid one
+        }
+    }
+    return p;
+}
+
 // Waits for a session of the device (manual / trigger-url): a new connection, then idle.
-bool wait_for_device(ScenarioSlot& slot, std::size_t before, const RunnerOptions& o, const std::string& what) {
+bool wait_for_device(ScenarioSlot& slot, std::size_t before, const RunnerOptions& o) {
     auto deadline = Clock::now() + o.attempt_timeout;
     while (Clock::now() < deadline) {
         auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
         if (slot.wait_idle(before + 1, std::min(left, progress_every))) return true;
         left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-        say(o, "  ... waiting for " + what + " (" + std::to_string(slot.connections() - before) + " session(s) so far, " +
-                   std::to_string(std::max<long long>(0, left.count() / 1000)) + " s left)");
+        say(o, "  ... waiting for the device's session (" + std::to_string(slot.connections() - before) +
+                   " so far, " + std::to_string(std::max<long long>(0, left.count() / 1000)) + " s left)");
     }
     return slot.wait_idle(before + 1, milliseconds(0));
 }
@@ -63,6 +96,84 @@ std::string manual_prompt(const scenario::Scenario& s, const Endpoint& e, const 
     return out;
 }
 
+// What one attempt came to.
+struct Attempt {
+    bool connected = false;   // the client made at least one connection
+    std::string error;        // the harness could not run it (verdict error)
+};
+
+Attempt run_client(ScenarioSlot& slot, const scenario::Scenario& s, const Prepared& p, const RunnerOptions& o,
+                   unsigned attempt, std::vector<scenario::ClientRun>& runs) {
+    const std::size_t before = slot.connections();
+    std::string command;
+    try {
+        command = fill_template(o.command, placeholder_values(s, p.endpoint, o, attempt, p.attachment, p.token));
+    } catch (const std::exception& e) {
+        return {false, e.what()};
+    }
+    ProcessOptions po;
+    po.timeout = o.attempt_timeout;
+    ProcessResult pr = run_command(command, po);
+    scenario::ClientRun run{pr.exit_code, pr.stdout_tail, pr.stderr_tail, pr.duration};
+    if (pr.timed_out)
+        run.stderr_tail += "\n[exosim: killed after the " + std::to_string(o.attempt_timeout.count() / 1000) + " s timeout]";
+    runs.push_back(std::move(run));
+    if (!pr.error.empty()) return {false, "the client command could not be started: " + pr.error};
+    const bool not_found = pr.exit_code == 126 || pr.exit_code == 127;
+    if (!not_found) slot.wait_idle(before + 1, accept_grace);  // its connection may still be queued
+    if (slot.connections() == before) {
+        if (not_found)
+            return {false, "the client command could not run (exit " + std::to_string(*pr.exit_code) +
+                               "): " + pr.stderr_tail.substr(0, 500)};
+        return {false, {}};
+    }
+    slot.wait_idle(0, o.idle_timeout);
+    return {true, {}};
+}
+
+Attempt run_device(ScenarioSlot& slot, const RunnerOptions& o, unsigned attempt,
+                   std::vector<scenario::ClientRun>& runs) {
+    const std::size_t before = slot.connections();
+    if (o.mode == TriggerMode::url) {
+        try {
+            int status = http_trigger(o.trigger_url, o.trigger_method, o.attempt_timeout);
+            scenario::ClientRun run;
+            run.stdout_tail = "HTTP " + std::to_string(status);
+            runs.push_back(std::move(run));
+            if (status >= 400) say(o, "  the trigger answered HTTP " + std::to_string(status));
+        } catch (const std::exception& e) {
+            return {false, e.what()};
+        }
+    } else if (attempt > 1) {
+        say(o, "  waiting for the device's retry (attempt " + std::to_string(attempt) + ")");
+    }
+    if (!wait_for_device(slot, before, o)) slot.wait_idle(0, o.idle_timeout);
+    return {slot.connections() > before, {}};
+}
+
+// The verdict, with the reason when the client never connected.
+scenario::RunResult result_of(ScenarioSlot& slot, const scenario::Scenario& s, const Prepared& p,
+                              std::vector<scenario::ClientRun> runs) {
+    scenario::Findings findings = slot.judge(p.judge);
+    scenario::Trace trace = slot.trace();
+    scenario::RunResult r = scenario::make_run_result(s, trace, findings);
+    if (trace.connections.empty() && r.verdict == scenario::Verdict::error) {
+        // Say why, as far as the harness knows: the client's own words are the best clue (a
+        // scenario may expect no connection at all: then there is nothing to explain).
+        std::string why = "the client made no connection to " + s.endpoint + " (" + p.endpoint.host + ":" +
+                          std::to_string(p.endpoint.port) + ")";
+        if (!runs.empty() && runs.back().exit_code) {
+            why += "; it exited " + std::to_string(*runs.back().exit_code);
+            std::string said = runs.back().stderr_tail.empty() ? runs.back().stdout_tail : runs.back().stderr_tail;
+            while (!said.empty() && (said.back() == '\n' || said.back() == '\r')) said.pop_back();
+            if (!said.empty()) why += ": " + said.substr(0, 300);
+        }
+        r.error = r.error.empty() ? why : r.error + " (" + why + ")";
+    }
+    r.client_runs = std::move(runs);
+    return r;
+}
+
 }  // namespace
 
 scenario::RunResult run_scenario(ScenarioSlot& slot, std::shared_ptr<const scenario::Scenario> scenario,
@@ -73,128 +184,36 @@ scenario::RunResult run_scenario(ScenarioSlot& slot, std::shared_ptr<const scena
         r.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
         return r;
     };
-
-    std::optional<Endpoint> endpoint = options.endpoint ? options.endpoint(s.endpoint) : std::nullopt;
-    if (!endpoint) return finish(scenario::harness_error(s, "endpoint '" + s.endpoint + "' is not a listener of this server"));
-
-    std::string attachment;
-    scenario::JudgeOptions judge_options;
+    Prepared prepared;
     try {
-        std::filesystem::path path = prepare_attachment(s, options.work_dir / s.id);
-        if (!path.empty()) {
-            attachment = path.string();
-            scenario::ExpectedAttachment expected{path.filename().string(), read_file(path)};
-            judge_options.attachment = [expected](const std::string&) -> std::optional<scenario::ExpectedAttachment> {
-                return expected;
-            };
-        }
-    } catch (const std::exception& e) {
-        return finish(scenario::harness_error(s, e.what()));
-    }
-
-    std::string token = fixed_test_token;
-    if (options.mint_token && !s.send.user.empty()) {
-        try {
-            token = options.mint_token(s.send.user);
-        } catch (const std::exception&) {
-            // keep the fixed token: the scenario may be about a client without a valid one
-        }
-    }
-
-    try {
+        prepared = prepare(s, options);
         slot.arm(scenario);  // applies the tenant overrides: an unknown key is the scenario's error
     } catch (const std::exception& e) {
         slot.clear();
-        return finish(scenario::harness_error(s, std::string("cannot arm the scenario: ") + e.what()));
+        return finish(scenario::harness_error(s, e.what()));
     }
+    if (options.mode == TriggerMode::manual) say(options, manual_prompt(s, prepared.endpoint, options));
+
     std::vector<scenario::ClientRun> runs;
-    std::string error;
     const unsigned max_attempts = std::max(1u, s.expect.max_attempts);
-    if (options.mode == TriggerMode::manual) say(options, manual_prompt(s, *endpoint, options));
-
     for (unsigned attempt = 1; attempt <= max_attempts; ++attempt) {
-        const std::size_t before = slot.connections();
-        if (options.mode == TriggerMode::client) {
-            std::string command;
-            try {
-                command = fill_template(options.command, placeholder_values(s, *endpoint, options, attempt, attachment, token));
-            } catch (const std::exception& e) {
-                error = e.what();
-                break;
-            }
-            ProcessOptions po;
-            po.timeout = options.attempt_timeout;
-            ProcessResult pr = run_command(command, po);
-            scenario::ClientRun run;
-            run.exit_code = pr.exit_code;
-            run.stdout_tail = pr.stdout_tail;
-            run.stderr_tail = pr.stderr_tail;
-            if (pr.timed_out) run.stderr_tail += "\n[exosim: killed after the " +
-                                                 std::to_string(options.attempt_timeout.count() / 1000) + " s timeout]";
-            run.duration = pr.duration;
-            runs.push_back(std::move(run));
-            if (!pr.error.empty()) {
-                error = "the client command could not be started: " + pr.error;
-                break;
-            }
-            bool connected = pr.exit_code == 126 || pr.exit_code == 127 ? slot.connections() > before
-                                                                       : slot.wait_idle(before + 1, accept_grace);
-            if (!connected && slot.connections() == before) {
-                if (pr.exit_code == 127 || pr.exit_code == 126)
-                    error = "the client command could not run (exit " + std::to_string(*pr.exit_code) +
-                            "): " + pr.stderr_tail.substr(0, 500);
-                break;  // it did not connect at all: nothing more to wait for
-            }
-            slot.wait_idle(0, options.idle_timeout);
-        } else {
-            if (options.mode == TriggerMode::url) {
-                try {
-                    int status = http_trigger(options.trigger_url, options.trigger_method, options.attempt_timeout);
-                    scenario::ClientRun run;
-                    run.stdout_tail = "HTTP " + std::to_string(status);
-                    runs.push_back(std::move(run));
-                    if (status >= 400) say(options, "  trigger answered HTTP " + std::to_string(status));
-                } catch (const std::exception& e) {
-                    error = e.what();
-                    break;
-                }
-            } else if (attempt > 1) {
-                say(options, "  waiting for the device's retry (attempt " + std::to_string(attempt) + ")");
-            }
-            if (!wait_for_device(slot, before, options, "the device's session")) {
-                if (slot.connections() == before) break;  // no (further) session: judge what there is
-                slot.wait_idle(0, options.idle_timeout);
-            }
+        if (attempt > 1 && options.mode != TriggerMode::manual)
+            std::this_thread::sleep_for(options.rerun_backoff * (1u << std::min(attempt - 2, 10u)));
+        Attempt a = options.mode == TriggerMode::client ? run_client(slot, s, prepared, options, attempt, runs)
+                                                        : run_device(slot, options, attempt, runs);
+        if (!a.error.empty()) {
+            slot.clear();
+            scenario::RunResult r = scenario::harness_error(s, a.error);
+            r.client_runs = std::move(runs);
+            return finish(std::move(r));
         }
-        // The device gave up, delivered or was refused for good: more runs would not be retries.
-        if (slot.connections() >= max_attempts) break;
-        scenario::Findings so_far = slot.judge(judge_options);
-        if (so_far.outcome != scenario::Outcome::deferred) break;
+        // No (further) connection, enough of them, or the client delivered or gave up for good:
+        // another run would not be a retry.
+        if (!a.connected || slot.connections() >= max_attempts) break;
+        if (slot.judge(prepared.judge).outcome != scenario::Outcome::deferred) break;
     }
-
-    if (!error.empty()) {
-        slot.clear();
-        scenario::RunResult r = scenario::harness_error(s, error);
-        r.client_runs = std::move(runs);
-        return finish(std::move(r));
-    }
-    scenario::Findings findings = slot.judge(judge_options);
-    scenario::Trace trace = slot.trace();
+    scenario::RunResult r = result_of(slot, s, prepared, std::move(runs));
     slot.clear();
-    scenario::RunResult r = scenario::make_run_result(s, trace, findings);
-    if (trace.connections.empty()) {
-        // Say why, as far as the harness knows: the client's own words are the best clue.
-        std::string why = "the client made no connection to " + s.endpoint + " (" + endpoint->host + ":" +
-                          std::to_string(endpoint->port) + ")";
-        if (!runs.empty() && runs.back().exit_code) {
-            why += "; it exited " + std::to_string(*runs.back().exit_code);
-            std::string said = runs.back().stderr_tail.empty() ? runs.back().stdout_tail : runs.back().stderr_tail;
-            while (!said.empty() && (said.back() == '\n' || said.back() == '\r')) said.pop_back();
-            if (!said.empty()) why += ": " + said.substr(0, 300);
-        }
-        r.error = r.error.empty() ? why : r.error + " (" + why + ")";
-    }
-    r.client_runs = std::move(runs);
     return finish(std::move(r));
 }
 

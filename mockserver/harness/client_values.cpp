@@ -1,7 +1,9 @@
 // Placeholder values for a client command: what the scenario asks the client to send, where to.
-#include <algorithm>
+#include "harness/client_values.hpp"
 
-#include "harness/certify_runner.hpp"
+#include <algorithm>
+#include <vector>
+
 #include "harness/command_template.hpp"
 
 namespace exosim::harness {

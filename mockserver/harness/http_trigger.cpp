@@ -1,5 +1,7 @@
 // --trigger-url: one HTTP request that makes a device send (a printer's "scan to e-mail" web
 // hook, a test rig's relay). Plain http only: the device is on a lab network.
+#include "harness/http_trigger.hpp"
+
 #include <stdexcept>
 
 #include <boost/asio/connect.hpp>
@@ -8,8 +10,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-
-#include "harness/certify_runner.hpp"
 
 namespace exosim::harness {
 

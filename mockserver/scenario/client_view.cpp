@@ -63,6 +63,7 @@ private:
     void flush_server_partial();
     void on_reply(std::size_t r);
     void finish_client();
+    bool take_tls_records();
 
     const ConnectionTrace& trace_;
     ClientView view_;
@@ -72,6 +73,7 @@ private:
     Mode mode_ = Mode::command;
     bool hold_ = false;           // the last command is an unanswered AUTH or DATA
     bool discarding_ = false;     // interpreting plaintext left over at the TLS upgrade
+    bool tls_records_ = false;    // plaintext client bytes are TLS records (ClientView::plaintext_tls)
     std::size_t last_command_ = 0;
     std::size_t last_read_ = 0;
     std::size_t reads_ = 0;
@@ -141,7 +143,7 @@ void Builder::drain() {
     while (!hold_) {
         switch (mode_) {
         case Mode::command:
-            if (!take_line(ClientLine::Kind::command)) return;
+            if (take_tls_records() || !take_line(ClientLine::Kind::command)) return;
             break;
         case Mode::auth_line:
             if (!take_line(ClientLine::Kind::auth_response)) return;
@@ -270,7 +272,27 @@ bool Builder::take_bdat() {
     return true;
 }
 
+// RFC 8446 5.1 / RFC 5246 6.2.1: a handshake record starts 0x16 0x03. No SMTP command starts with
+// a control character, so the test is safe at any command boundary; one byte 0x16 is enough.
+bool Builder::take_tls_records() {
+    if (client_.empty() || discarding_) return false;
+    const std::string& b = client_.bytes();
+    const WireSegment& meta = client_.at(0);
+    if (!tls_records_) {
+        if (meta.tls || b[0] != '\x16' || (b.size() > 1 && b[1] != '\x03')) return false;
+        const bool early = !queue_.empty() && queue_.front().what == Waiting::What::greeting;
+        view_.plaintext_tls = PlaintextTls{meta.t, meta.read, 0, early, client_.pos_at(0)};
+        tls_records_ = true;
+    }
+    if (meta.tls) return false;
+    view_.plaintext_tls->octets += b.size();
+    last_read_ = client_.at(b.size() - 1).read;
+    client_.drop(b.size());
+    return true;
+}
+
 void Builder::finish_client() {
+    if (mode_ == Mode::command && !hold_) take_tls_records();
     if (client_.empty()) return;
     const bool data_unanswered = hold_ && view_.lines[last_command_].verb == "DATA";
     if (data_unanswered || mode_ == Mode::data) {

@@ -93,8 +93,21 @@ struct Marker {
     bool tls = false;                   // happened inside TLS (tls_started counts as inside)
 };
 
+// TLS records where the server reads plaintext SMTP: an implicit-TLS client on a plaintext port
+// (CC-10), or a client handshaking after a STARTTLS that never started TLS (CC-02). Recognised
+// at a command boundary by the record header (RFC 8446 5.1: type 22 handshake, version 3.x);
+// from there on the connection's plaintext client bytes are TLS, never SMTP lines.
+struct PlaintextTls {
+    Millis t{0};                        // the read that carried the ClientHello
+    std::size_t read = 0;
+    std::size_t octets = 0;             // every plaintext client byte from the ClientHello on
+    bool before_greeting = false;
+    WirePos pos;
+};
+
 struct ClientView {
     std::vector<ClientLine> lines;
+    std::optional<PlaintextTls> plaintext_tls;
     std::vector<ServerReply> replies;
     std::vector<Body> bodies;
     std::vector<Marker> markers;

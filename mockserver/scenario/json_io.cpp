@@ -116,14 +116,24 @@ json::object send_json(const Send& s) {
                    {"from", s.from}, {"to", string_array(s.to)}, {"subject", s.subject}, {"body", s.body},
                    {"servername", s.servername}};
     if (s.attachment) o["attachment"] = *s.attachment;
+    if (s.source_address) o["source_address"] = *s.source_address;
+    if (s.client_certificate) o["client_certificate"] = *s.client_certificate;
     return o;
 }
 
 json::object expect_json(const Expectation& e) {
     json::object rules;
     for (const auto& [id, verdict] : e.rules) rules[id] = verdict_name(verdict);
-    json::object o{{"outcome", outcome_name(e.outcome)}, {"max_attempts", e.max_attempts}, {"rules", std::move(rules)}};
+    // One outcome stays a string, as most scenarios write it; several become the list form.
+    json::value outcome(outcome_name(e.outcome));
+    if (!e.other_outcomes.empty()) {
+        json::array all{json::value(outcome_name(e.outcome))};
+        for (Outcome o : e.other_outcomes) all.emplace_back(outcome_name(o));
+        outcome = std::move(all);
+    }
+    json::object o{{"outcome", std::move(outcome)}, {"max_attempts", e.max_attempts}, {"rules", std::move(rules)}};
     if (e.min_attempts) o["min_attempts"] = *e.min_attempts;
+    if (e.min_tls_version) o["min_tls_version"] = *e.min_tls_version;
     return o;
 }
 

@@ -2,6 +2,7 @@
 // One table per enum so that name -> value and value -> name can never disagree.
 #include "scenario/model.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -20,9 +21,10 @@ constexpr NameTable<Step, 14> step_names{{
     {Step::noop, "noop"}, {Step::any, "any"},
 }};
 
-constexpr NameTable<Outcome, 4> outcome_names{{
+constexpr NameTable<Outcome, 5> outcome_names{{
     {Outcome::delivered, "delivered"}, {Outcome::rejected, "rejected"},
     {Outcome::deferred, "deferred"}, {Outcome::aborted, "aborted"},
+    {Outcome::not_attempted, "not_attempted"},
 }};
 
 constexpr NameTable<Verdict, 4> verdict_names{{
@@ -53,6 +55,10 @@ std::optional<E> value_of(const NameTable<E, N>& table, std::string_view name) {
 }
 
 }  // namespace
+
+bool Expectation::accepts(Outcome o) const {
+    return o == outcome || std::find(other_outcomes.begin(), other_outcomes.end(), o) != other_outcomes.end();
+}
 
 std::string_view step_name(Step s) { return name_of(step_names, s); }
 std::optional<Step> step_from_name(std::string_view name) { return value_of(step_names, name); }

@@ -82,17 +82,29 @@ struct Send {
     std::string body = "exosim test message";
     std::optional<std::string> attachment;    // path relative to the scenario file, or "generated:pdf"
     std::string servername;                    // TLS name the client should verify
+    // Loopback address the client must connect from ("127.0.0.10"): loopback sources stand in
+    // for public IPs (relay connector by IP, blocklisted IP). Fills {source}.
+    std::optional<std::string> source_address;
+    // Domain a client certificate signed by exosim's CA must name (relay connector by
+    // certificate). Fills {client_cert} and {client_key}.
+    std::optional<std::string> client_certificate;
 };
 
-enum class Outcome { delivered, rejected, deferred, aborted };
+// not_attempted: no connection at all, e.g. a client that refused the job locally (CC-24: a
+// subject with CRLF in it) before connecting.
+enum class Outcome { delivered, rejected, deferred, aborted, not_attempted };
 enum class Verdict { pass, fail, error, skipped };
 
 struct Expectation {
-    Outcome outcome = Outcome::delivered;
+    Outcome outcome = Outcome::delivered;      // the first accepted outcome; reports show this one
+    std::vector<Outcome> other_outcomes;       // also accepted (CC-24: refusing or encoding the subject)
     // Rule id -> expected verdict for rules that must hold or must be caught (e.g. "no-plaintext-credentials": pass).
     std::map<std::string, Verdict> rules;
     unsigned max_attempts = 1;                 // the harness runs the client up to this many times
-    std::optional<unsigned> min_attempts;      // retries expected after 4xx
+    std::optional<unsigned> min_attempts;      // retries expected after 4xx; 0: may never connect
+    std::optional<std::string> min_tls_version;  // tls-version floor ("1.2"); JudgeOptions may lower-bound it too
+
+    bool accepts(Outcome o) const;
 };
 
 struct Scenario {

@@ -36,6 +36,38 @@ bool is_identifier(std::string_view s) {
     return true;
 }
 
+// Dotted-quad in 127.0.0.0/8, not the broadcast address: everything network stays on loopback.
+bool is_loopback_v4(std::string_view s) {
+    unsigned parts[4] = {};
+    std::size_t i = 0;
+    for (int k = 0; k < 4; ++k) {
+        if (k > 0 && (i >= s.size() || s[i++] != '.')) return false;
+        const std::size_t start = i;
+        while (i < s.size() && ascii::is_digit(s[i]) && i - start < 3) ++i;
+        if (i == start || (i - start > 1 && s[start] == '0')) return false;
+        std::from_chars(s.data() + start, s.data() + i, parts[k]);
+        if (parts[k] > 255) return false;
+    }
+    return i == s.size() && parts[0] == 127 && !(parts[1] == 255 && parts[2] == 255 && parts[3] == 255);
+}
+
+// RFC 1035 2.3.1 preferred name syntax (letters, digits, hyphens; labels <= 63, name <= 253).
+bool is_domain(std::string_view s) {
+    if (s.empty() || s.size() > 253) return false;
+    std::size_t label = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (i == s.size() || s[i] == '.') {
+            if (label == 0 || label > 63 || s[i - 1] == '-' || s[i - label] == '-') return false;
+            label = 0;
+        } else if (ascii::is_alnum(s[i]) || s[i] == '-') {
+            ++label;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::string one_of(std::initializer_list<std::string_view> names) {
     std::string out;
     for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
@@ -181,14 +213,46 @@ Send decode_send(const MapView& m) {
     if (auto v = m.text("body")) s.body = *v;
     if (auto v = m.text("attachment")) s.attachment = *v;
     if (auto v = m.text("servername")) s.servername = *v;
+    if (auto v = m.text("source_address")) {
+        if (!is_loopback_v4(*v))
+            m.decoder().fail(m.need("source_address").mark, m.path_of("source_address"),
+                             "\"" + *v + "\" is not an IPv4 loopback address (127.0.0.1 .. 127.255.255.254)");
+        s.source_address = *v;
+    }
+    if (auto v = m.text("client_certificate")) {
+        if (!is_domain(*v))
+            m.decoder().fail(m.need("client_certificate").mark, m.path_of("client_certificate"),
+                             "\"" + *v + "\" is not a domain name (the certificate's subject, e.g. contoso.com)");
+        s.client_certificate = *v;
+    }
     return s;
+}
+
+// `outcome: rejected` or `outcome: [rejected, delivered]`: the first is the one reports show.
+void decode_outcomes(const MapView& m, Expectation& e) {
+    const DocNode* n = m.find("outcome");
+    if (n == nullptr) return;
+    const std::string path = m.path_of("outcome");
+    const std::vector<std::string> names = m.decoder().strings(*n, path, true);
+    if (names.empty()) m.decoder().fail(n->mark, path, "give at least one outcome");
+    const std::initializer_list<std::string_view> known{"delivered", "rejected", "deferred", "aborted", "not_attempted"};
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto o = outcome_from_name(names[i]);
+        const DocMark& at = n->kind == DocNode::Kind::sequence ? n->items[i].mark : n->mark;
+        if (!o) m.decoder().fail(at, path, "\"" + names[i] + "\" is not one of: " + one_of(known));
+        if (i == 0) e.outcome = *o;
+        else if (e.accepts(*o)) m.decoder().fail(at, path, "\"" + names[i] + "\" is listed twice");
+        else e.other_outcomes.push_back(*o);
+    }
 }
 
 Expectation decode_expect(const MapView& m) {
     Expectation e;
-    if (auto v = choice(m, "outcome", {"delivered", "rejected", "deferred", "aborted"})) e.outcome = *outcome_from_name(*v);
+    decode_outcomes(m, e);
     if (auto v = m.integer("max_attempts", 1, 100)) e.max_attempts = static_cast<unsigned>(*v);
-    if (auto v = m.integer("min_attempts", 1, e.max_attempts)) e.min_attempts = static_cast<unsigned>(*v);
+    // 0: the client may rightly refuse before connecting (CC-24), so no connection is no error.
+    if (auto v = m.integer("min_attempts", 0, e.max_attempts)) e.min_attempts = static_cast<unsigned>(*v);
+    if (auto v = choice(m, "min_tls_version", {"1.0", "1.1", "1.2", "1.3"})) e.min_tls_version = *v;
     if (const DocNode* n = m.find("rules")) {
         MapView rules(m.decoder(), *n, m.path_of("rules"), {});
         for (const std::string& id : n->keys) {
@@ -223,10 +287,10 @@ Scenario Decoder::scenario(const DocNode& root, const std::string& default_id) c
     if (const DocNode* n = m.find("send")) {
         s.send = decode_send(MapView(*this, *n, "send",
                                      {"security", "auth", "user", "password", "from", "to", "subject", "body",
-                                      "attachment", "servername"}));
+                                      "attachment", "servername", "source_address", "client_certificate"}));
     }
     if (const DocNode* n = m.find("expect")) {
-        s.expect = decode_expect(MapView(*this, *n, "expect", {"outcome", "rules", "max_attempts", "min_attempts"}));
+        s.expect = decode_expect(MapView(*this, *n, "expect", {"outcome", "rules", "max_attempts", "min_attempts", "min_tls_version"}));
     }
     return s;
 }

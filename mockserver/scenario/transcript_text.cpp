@@ -155,6 +155,8 @@ ConnectionTranscript build_transcript(const ConnectionTrace& trace, const Client
     for (const Body& b : view.bodies)
         if (!b.raw.empty()) c.add_body(b);
     for (const Marker& m : view.markers) c.add(m.pos, {Dir::event, m.t, m.tls, false, marker_text(m)});
+    if (const auto& h = view.plaintext_tls)  // TLS records are not lines: one summary line
+        c.add(h->pos, {Dir::client, h->t, false, false, "<TLS handshake records (ClientHello), " + std::to_string(h->octets) + " octets, in plaintext>"}, h->read);
     return {trace.session_id, trace.listener, c.sorted()};
 }
 

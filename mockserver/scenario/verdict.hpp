@@ -37,7 +37,7 @@ struct Finding {
 struct Findings {
     Verdict verdict = Verdict::pass;
     Outcome outcome = Outcome::aborted;
-    Outcome expected_outcome = Outcome::delivered;
+    Outcome expected_outcome = Outcome::delivered;  // the accepted outcome matched, else the first
     std::string error;                  // why the verdict is error
     std::vector<Finding> rules;         // "outcome" first, then every rule of the catalogue
     unsigned attempts = 0;              // connections recorded
@@ -59,7 +59,8 @@ struct JudgeOptions {
     std::vector<std::chrono::milliseconds> connection_starts;
     // Resolves Send.attachment; unset or nullopt: attachment-intact is skipped.
     std::function<std::optional<ExpectedAttachment>(const std::string& attachment)> attachment;
-    // Lowest acceptable TLS version ("1.2"); the Expectation has no such field yet.
+    // Lowest acceptable TLS version ("1.2"), e.g. from the command line; with the scenario's
+    // expect.min_tls_version the higher of the two applies.
     std::optional<std::string> min_tls_version;
 };
 

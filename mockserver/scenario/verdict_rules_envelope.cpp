@@ -32,12 +32,18 @@ const ClientLine* waiting_at(const ClientView& v, std::size_t k) {
     return found;
 }
 
-// Per-connection walk for stops-after-5xx.
+// Per-connection walk for stops-after-5xx. Each failure is remembered with where its reply sat
+// on the wire: RFC 2920 3.1 lets a client send a whole batch and read the replies afterwards, so
+// only a command sent after the failing reply arrived ignored it.
 struct FiveState {
-    bool greeting_5xx = false;
-    bool mail_failed = false;
+    std::optional<WirePos> greeting_5xx;
+    std::optional<WirePos> mail_failed;
     std::size_t rcpts = 0, rcpts_ok = 0;
+    WirePos last_rcpt_reply;             // when the client could know every RCPT's fate
+    bool rcpts_answered = true;
 };
+
+bool after(const std::optional<WirePos>& reply, const ClientLine& l) { return reply && *reply < l.pos; }
 
 }  // namespace
 
@@ -49,6 +55,12 @@ Finding no_pregreet(const Context& c) {
         for (const ClientLine& l : c.views[i].lines)
             if (l.before_greeting) add_quote(quotes, quote(c, i, l));
     if (!quotes.empty()) return fail(id, "the client spoke before the greeting", std::move(quotes));
+    // An implicit-TLS client handshakes first by design (RFC 8314 3.3); its ClientHello on a
+    // plaintext port is judged by the TLS rules, not as SMTP spoken early.
+    for (std::size_t i = 0; i < c.views.size(); ++i)
+        if (const auto& h = c.views[i].plaintext_tls; h && h->before_greeting)
+            return pass(id, "no SMTP before the greeting; the client opened with a TLS ClientHello",
+                        {quote_text(c, i, 'C', h->t, false, "<TLS ClientHello, " + std::to_string(h->octets) + " octets>")});
     return pass(id, "waited for the greeting");
 }
 
@@ -110,35 +122,52 @@ Finding body_after_354(const Context& c) {
 Finding stops_after_5xx(const Context& c) {
     constexpr std::string_view id = "stops-after-5xx";
     std::vector<std::string> quotes;
-    bool saw_5xx = false, message_failed = false;
+    bool saw_5xx = false;
     std::string first;
     auto bad = [&](std::size_t i, const ClientLine& l, std::string why) {
         if (first.empty()) first = std::move(why);
         add_quote(quotes, quote(c, i, l));
     };
+    bool failed_before = false;              // a 5xx to MAIL or end of data in an earlier connection
+    std::optional<WirePos> message_failed;  // ... in this connection: a resend counts once it was read
     for (std::size_t i = 0; i < c.views.size(); ++i) {
         const ClientView& v = c.views[i];
         FiveState st;
+        failed_before = failed_before || message_failed.has_value();
+        message_failed.reset();
         for (const ServerReply& r : v.replies)
-            if (r.greeting && r.code / 100 == 5) st.greeting_5xx = saw_5xx = true;
+            if (r.greeting && r.code / 100 == 5) {
+                st.greeting_5xx = r.pos;
+                saw_5xx = true;
+            }
         for (const ClientLine& l : v.lines) {
             if (l.kind != ClientLine::Kind::command || l.discarded) continue;
             const int k = reply_class(v, l.reply);
-            if (st.greeting_5xx && (l.verb == "AUTH" || is_envelope(l.verb))) bad(i, l, l.verb + " after a 5xx greeting");
-            if (l.verb == "MAIL" && message_failed) bad(i, l, "message sent again after a permanent failure");
-            if (l.verb == "MAIL" || l.verb == "RSET") st = {st.greeting_5xx, l.verb == "MAIL" && k == 5, 0, 0};
-            if (l.verb == "MAIL" && k == 5) saw_5xx = message_failed = true;
-            if ((l.verb == "RCPT" || l.verb == "DATA" || l.verb == "BDAT") && st.mail_failed)
+            if (after(st.greeting_5xx, l) && (l.verb == "AUTH" || is_envelope(l.verb)))
+                bad(i, l, l.verb + " after a 5xx greeting");
+            if (l.verb == "MAIL" && (failed_before || after(message_failed, l))) bad(i, l, "message sent again after a permanent failure");
+            if (l.verb == "MAIL" || l.verb == "RSET") st = {st.greeting_5xx, std::nullopt, 0, 0, {}, true};
+            if (l.verb == "MAIL" && k == 5) {
+                st.mail_failed = message_failed = v.replies[*l.reply].pos;
+                saw_5xx = true;
+            }
+            if ((l.verb == "RCPT" || l.verb == "DATA" || l.verb == "BDAT") && after(st.mail_failed, l))
                 bad(i, l, l.verb + " after a 5xx to MAIL");
             if (l.verb == "RCPT") {
                 ++st.rcpts;
                 st.rcpts_ok += k == 2;
                 saw_5xx = saw_5xx || k == 5;
+                if (l.reply) st.last_rcpt_reply = std::max(st.last_rcpt_reply, v.replies[*l.reply].pos);
+                else st.rcpts_answered = false;
             }
-            if (l.verb == "DATA" && !l.pipelined && st.rcpts > 0 && st.rcpts_ok == 0 && !st.mail_failed)
+            // CC-19: DATA once the client has read that every RCPT failed.
+            if (l.verb == "DATA" && st.rcpts > 0 && st.rcpts_ok == 0 && !st.mail_failed && st.rcpts_answered &&
+                st.last_rcpt_reply < l.pos)
                 bad(i, l, "DATA after every RCPT failed");
-            if (l.body && v.bodies[*l.body].reply && reply_class(v, v.bodies[*l.body].reply) == 5)
-                saw_5xx = message_failed = true;
+            if (l.body && v.bodies[*l.body].reply && reply_class(v, v.bodies[*l.body].reply) == 5) {
+                message_failed = v.replies[*v.bodies[*l.body].reply].pos;
+                saw_5xx = true;
+            }
         }
     }
     if (!quotes.empty()) return fail(id, first, std::move(quotes));

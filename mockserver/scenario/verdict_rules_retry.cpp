@@ -18,6 +18,15 @@ struct LastStep {
     Millis sent{0};
 };
 
+// RFC 2920 3.1 / RFC 5321 4.1.4: a pipelining client sends MAIL, RCPT and DATA together, so when
+// MAIL or every RCPT fails, the 503 that follows only echoes that failure ("bad sequence"); the
+// earlier reply decides whether the failure is temporary or permanent.
+bool echoes_failure(const ClientLine& l, int code, bool mail_failed, bool no_rcpt_ok) {
+    if (code != 503) return false;
+    if (l.verb == "RCPT") return mail_failed;
+    return (l.verb == "DATA" || l.verb == "BDAT") && (mail_failed || no_rcpt_ok);
+}
+
 // The last request that mattered: greeting, a transaction command, or end of data.
 LastStep last_step(const ClientView& v) {
     LastStep last{{}, -1, nullptr, "greeting", Millis{0}};
@@ -26,9 +35,21 @@ LastStep last_step(const ClientView& v) {
     };
     for (const ServerReply& r : v.replies)
         if (r.greeting) consider(r.pos, 0, &r, "greeting", Millis{0});
+    bool mail_failed = false;
+    std::size_t rcpts = 0, rcpts_ok = 0;
     for (const ClientLine& l : v.lines) {
         if (l.kind != ClientLine::Kind::command || l.discarded) continue;
         if (l.verb == "QUIT" || l.verb == "RSET" || l.verb == "NOOP") continue;
+        const int code = l.reply ? v.replies[*l.reply].code : 0;
+        if (l.verb == "MAIL") {
+            mail_failed = code >= 400;
+            rcpts = rcpts_ok = 0;
+        }
+        if (echoes_failure(l, code, mail_failed, rcpts > 0 && rcpts_ok == 0)) continue;
+        if (l.verb == "RCPT") {
+            ++rcpts;
+            rcpts_ok += code / 100 == 2;
+        }
         consider(l.pos, 0, l.reply ? &v.replies[*l.reply] : nullptr, l.verb, l.t);
     }
     for (const Body& b : v.bodies)

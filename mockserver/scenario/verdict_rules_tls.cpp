@@ -126,7 +126,9 @@ Finding tls_version(const Context& c) {
                 lowest = std::min(lowest, version_number(m.detail));
             }
     if (versions.empty()) return skipped(id, "no TLS session");
-    const auto& floor = c.options.min_tls_version;
+    std::optional<std::string> floor = c.scenario.expect.min_tls_version;
+    const auto& given = c.options.min_tls_version;
+    if (given && (!floor || version_number(*given) > version_number(*floor))) floor = given;
     if (floor && lowest < version_number(*floor))
         return fail(id, "negotiated " + versions + ", below the expected minimum TLS " + *floor, std::move(quotes));
     return pass(id, "negotiated " + versions, std::move(quotes));

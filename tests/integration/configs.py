@@ -47,3 +47,28 @@ def exo_config(**overrides) -> dict:
     }
     cfg.update(overrides)
     return cfg
+
+
+def exo_tenants(contoso_settings: dict | None = None, **mailbox_fields) -> list:
+    """The embedded tenant set (issue 3) as a `tenants:` section, with contoso.com settings and
+    mailbox fields changed: exo_tenants({"basic_auth_retired": True}, scanner={"locked": True})."""
+    mailboxes = [
+        {"address": "printer@contoso.com", "password": "Printer-Pass-1", "smtp_auth": "enabled"},
+        {"address": "scanner@contoso.com", "password": "Scanner-Pass-1", "smtp_auth": "disabled"},
+        {"address": "app@contoso.com", "password": "App-Pass-1", "send_as": ["noreply@contoso.com"]},
+        {"address": "alice@contoso.com"},
+        {"address": "bob@contoso.com"},
+        {"address": "noreply@contoso.com"},
+    ]
+    for m in mailboxes:
+        m.update(mailbox_fields.get(m["address"].split("@")[0], {}))
+    return [
+        {"name": "contoso.com", "accepted_domains": ["contoso.com"],
+         "mx_host": "contoso-com.mail.protection.outlook.com", "settings": dict(contoso_settings or {}),
+         "mailboxes": mailboxes,
+         "connectors": [{"name": "contoso-devices", "source_ips": ["203.0.113.10"],
+                         "certificate_domain": "contoso.com"}]},
+        {"name": "fabrikam.com", "accepted_domains": ["fabrikam.com"],
+         "mx_host": "fabrikam-com.mail.protection.outlook.com", "settings": {"smtp_auth_disabled": True},
+         "mailboxes": [{"address": "device@fabrikam.com", "password": "Device-Pass-1"}]},
+    ]

@@ -59,9 +59,9 @@ def test_reference_client_passes_the_integration_suite(tmp_path):
     check_reports(out)
     doc = results(out)
     assert doc["suite"] == "integration"
-    assert doc["summary"]["total"] == 7 and doc["summary"]["pass"] == 7, run.stdout
+    assert doc["summary"]["total"] == 9 and doc["summary"]["pass"] == 9, run.stdout
     # Progress: one line per scenario with its verdict.
-    assert re.search(r"^\[1/7\] basic-delivery \.\.\. pass", run.stdout, re.M), run.stdout
+    assert re.search(r"^\[1/9\] basic-delivery \.\.\. pass", run.stdout, re.M), run.stdout
     retry = scenario_result(out, "retry-after-451")
     assert retry["attempts"] == 2
     assert finding(retry, "retries-after-4xx-bounded")["verdict"] == "pass"
@@ -72,7 +72,7 @@ def test_reference_client_passes_the_integration_suite(tmp_path):
     assert basic["client_runs"][0]["exit_code"] == 0
     assert '"result":"delivered"' in basic["client_runs"][0]["stdout_tail"]
     junit = ET.parse(out / "junit.xml").getroot()
-    assert len(junit.findall(".//testcase")) == 7
+    assert len(junit.findall(".//testcase")) == 9
     assert finding(scenario_result(out, "attachment-pdf"), "attachment-intact")["verdict"] == "pass"
     silence = scenario_result(out, "injection-then-silence")
     assert silence["actual_outcome"] == "aborted"

@@ -196,3 +196,33 @@ def test_diff_is_readable():
         "  - b: no longer run (was fail)",
         "  + c: new scenario, pass (delivered) []",
     ]
+
+
+# The library's scenarios catch each deliberate misbehaviour of the reference client (STYLE.md 10):
+# quirk -> (scenario, the rule whose finding must be `fail`).
+QUIRKS = {
+    "accept-bad-cert": ("cert-self-signed", "aborts-on-invalid-certificate"),
+    "ignore-stripped-starttls": ("cc01-starttls-stripped", "no-plaintext-credentials"),
+    "auth-before-tls": ("cc07-auth-before-starttls-offered", "starttls-before-credentials"),
+    "bare-lf": ("cc23-dots-and-long-lines", "crlf-only"),
+    "no-dot-stuffing": ("cc23-dots-and-long-lines", "single-end-of-data"),
+    "no-ehlo-after-tls": ("cc05-login-hidden-after-tls", "ehlo-after-tls"),
+    "pipeline-unadvertised": ("cc18-no-pipelining", "pipelining-only-when-offered"),
+    "no-quit": ("submission-login", "quit-at-end"),
+    "reuse-pre-tls-buffer": ("cc04-response-injection", "no-response-injection-use"),
+    "plain-before-login": ("cc05-login-hidden-after-tls", "post-tls-capabilities-only"),
+}
+
+
+@pytest.mark.parametrize("quirk", sorted(QUIRKS))
+def test_reference_client_quirk_is_caught(quirk, tmp_path):
+    scenario, rule = QUIRKS[quirk]
+    command = (ADAPTERS / "exosim-client.cmd").read_text().strip() + f" --quirk {quirk}"
+    args = [str(find_binary("exosim")), "certify", "--scenario", str(ROOT / "scenarios" / f"{scenario}.yaml"),
+            "--client", command, "--out", str(tmp_path), "--timeout", str(ATTEMPT_TIMEOUT)]
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=120)
+    assert proc.returncode == 1, f"expected a failed verdict, certify exited {proc.returncode}\n{proc.stdout[-2000:]}"
+    run = json.loads((tmp_path / "results.json").read_text())["scenarios"][0]
+    assert run["verdict"] == "fail", run["error"]
+    verdicts = {f["rule"]: f["verdict"] for f in run["findings"]}
+    assert verdicts[rule] == "fail", f"--quirk {quirk} on {scenario}: {rule} was {verdicts[rule]}"

@@ -352,3 +352,20 @@ def test_no_control_flag(exosim):
     assert server.control_port is None
     with pytest.raises(RuntimeError):
         server.api
+
+
+def test_control_cli_options(tmp_path):
+    from exosim_pytest import find_binary
+    import subprocess
+    exe = str(find_binary())
+    bad = subprocess.run([exe, "serve", "--control", "nonsense:port"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and "--control: 'nonsense:port' is not ADDR:PORT" in bad.stderr
+    both = subprocess.run([exe, "serve", "--control", "9999", "--no-control"], capture_output=True, text=True, timeout=30)
+    assert both.returncode == 2
+    printed = subprocess.run([exe, "serve", "--print-config", "--control", "127.0.0.2:9999", "--data-dir", str(tmp_path)],
+                             capture_output=True, text=True, timeout=30)
+    assert printed.returncode == 0
+    assert "control: {enabled: true, address: 127.0.0.2, port: 9999}" in printed.stdout
+    off = subprocess.run([exe, "serve", "--print-config", "--no-control", "--data-dir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=30)
+    assert "control: {enabled: false, address: 127.0.0.1, port: 8025}" in off.stdout

@@ -134,6 +134,25 @@ TEST_F(Runtime, ScenarioOverridesApplyOnTopAndReset) {
     EXPECT_EQ(env->submission->recipients_in_window("printer@contoso.com", rt.now()), 0u);
 }
 
+TEST_F(Runtime, NewOverridesReplaceEarlierOnesAndPatchesStayUnderneath) {
+    ExchangeRuntime rt(config, dir);
+    rt.apply_overrides({{"recipients_sent_today.printer@contoso.com", "10"}, {"security_defaults", "true"}});
+    rt.apply_overrides({{"reject_direct_send", "true"}});
+    auto env = rt.environment();
+    EXPECT_FALSE(env->directory->tenants[0].settings.security_defaults);
+    EXPECT_TRUE(env->directory->tenants[0].settings.reject_direct_send);
+    EXPECT_EQ(env->submission->recipients_in_window("printer@contoso.com", rt.now()), 0u);
+    // A patch while overrides are in force: both apply; reset_overrides keeps the patch.
+    rt.patch_tenant("contoso.com", json::parse(R"({"settings": {"allow_legacy_tls": true}})"));
+    env = rt.environment();
+    EXPECT_TRUE(env->directory->tenants[0].settings.reject_direct_send);
+    EXPECT_TRUE(env->directory->tenants[0].settings.allow_legacy_tls);
+    rt.reset_overrides();
+    env = rt.environment();
+    EXPECT_FALSE(env->directory->tenants[0].settings.reject_direct_send);
+    EXPECT_TRUE(env->directory->tenants[0].settings.allow_legacy_tls);
+}
+
 TEST_F(Runtime, BadOverridesThrowAndApplyNothing) {
     ExchangeRuntime rt(config, dir);
     auto before = rt.environment();

@@ -165,6 +165,51 @@ TEST(ClientTransaction, OddRsetReplyStartsNoBody) {
     EXPECT_EQ(d.reply("354 Start mail input\r\n"), "QUIT\r\n<CLOSE>");
 }
 
+// CC-13: a malformed reply to a pipelined MAIL ends the session while DATA is unanswered. The
+// server may already have said 354 and be reading message text: a QUIT would land inside the
+// message and a lone "." would deliver an empty one, so the client writes nothing more and
+// closes, which aborts the transaction (RFC 5321 3.8).
+TEST(ClientTransaction, BrokenReplyWithPipelinedDataPendingClosesWithoutQuit) {
+    CodecDriver d(plain_config({"a@x.test"}));
+    d.reply(test::greeting);
+    EXPECT_EQ(d.reply("250-mock\r\n250 PIPELINING\r\n"), "MAIL FROM:<printer@contoso.com>\r\nRCPT TO:<a@x.test>\r\nDATA\r\n");
+    EXPECT_EQ(d.reply("250 OK\n250 2.1.5 ok\r\n354 go\r\n"), "<CLOSE>");
+    EXPECT_EQ(d.outcome().result, Result::deferred);
+    EXPECT_EQ(d.outcome().detail.rfind("protocol error", 0), 0u) << d.outcome().detail;
+    // Timing out on DATA's reply: the same.
+    CodecDriver t(plain_config({"a@x.test"}));
+    t.reply(test::greeting);
+    t.reply("250-mock\r\n250 PIPELINING\r\n");
+    t.reply("250 ok\r\n250 ok\r\n");
+    EXPECT_EQ(t.timeout(), "<CLOSE>");
+}
+
+// RFC 2920 3.1: DATA accepted (354) although MAIL failed: a single "." ends the empty message,
+// then QUIT once its reply is in; never QUIT inside the data phase.
+TEST(ClientTransaction, Unwanted354IsEndedWithADotThenQuit) {
+    CodecDriver d(plain_config({"a@x.test"}));
+    d.reply(test::greeting);
+    d.reply("250-mock\r\n250 PIPELINING\r\n");
+    EXPECT_EQ(d.reply("451 4.3.2 later\r\n503 5.5.1 bad sequence\r\n354 go\r\n"), ".\r\n");
+    EXPECT_EQ(d.reply("503 5.5.1 no transaction\r\n"), "QUIT\r\n");
+    EXPECT_EQ(d.outcome().result, Result::deferred);
+    // Every RCPT refused, DATA still 354: the same.
+    CodecDriver r(plain_config({"a@x.test"}));
+    r.reply(test::greeting);
+    r.reply("250-mock\r\n250 PIPELINING\r\n");
+    EXPECT_EQ(r.reply("250 ok\r\n550 5.1.1 unknown\r\n354 go\r\n"), ".\r\n");
+    EXPECT_EQ(r.reply("554 5.5.1 no valid recipients\r\n"), "QUIT\r\n");
+    EXPECT_EQ(r.outcome().result, Result::rejected);
+}
+
+// A broken reply with no DATA outstanding still says goodbye: QUIT is a courtesy there.
+TEST(ClientTransaction, BrokenReplyWithoutDataPendingSendsQuit) {
+    CodecDriver d(plain_config({"a@x.test"}));
+    d.reply(test::greeting);
+    d.reply("250 mock\r\n");
+    EXPECT_EQ(d.reply("250 OK\n"), "QUIT\r\n<CLOSE>");
+}
+
 TEST(ClientTransaction, QuirkNoQuit) {
     ClientConfig config = plain_config({"a@x.test"});
     config.quirks.no_quit = true;

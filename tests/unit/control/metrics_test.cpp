@@ -79,6 +79,9 @@ TEST(EventHub, FiltersWireEventsAndCountsDrops) {
     EXPECT_TRUE(has_line(m.render(), "exosim_events_dropped_total 1"));
     hub.remove(plain);
     EXPECT_EQ(hub.subscribers(), 1u);
+    EXPECT_TRUE(hub.wants_wire());
+    hub.remove(wire);
+    EXPECT_FALSE(hub.wants_wire());
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "harness/certify_runner.hpp"
+#include "harness/attachment.hpp"
 #include "scenario/yaml_io.hpp"
 
 namespace exosim::harness {

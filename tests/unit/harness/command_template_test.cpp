@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/certify_runner.hpp"
+#include "harness/client_values.hpp"
 #include "scenario/yaml_io.hpp"
 
 namespace exosim::harness {

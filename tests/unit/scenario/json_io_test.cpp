@@ -19,7 +19,7 @@ description: every field set
 endpoint: mx
 tenant: {smtp_auth_disabled: "true", security_defaults: false}
 tags: [CC-13]
-send: {security: implicit, auth: xoauth2, user: u, password: p, from: a@contoso.com, to: [b@contoso.com, c@contoso.com], subject: s, body: b, attachment: "generated:pdf", servername: smtp.office365.com}
+send: {security: implicit, auth: xoauth2, user: u, password: p, from: a@contoso.com, to: [b@contoso.com, c@contoso.com], subject: s, body: b, attachment: "generated:pdf", servername: smtp.office365.com, source_address: 127.0.0.10, client_certificate: contoso.com}
 server:
   seed: 18446744073709551615
   greeting: "220-multi\n220 line"
@@ -30,7 +30,7 @@ server:
     - {on: rcpt, when: {recipient: b@contoso.com, from_nth: 2}, do: {reply: "452 4.5.3 Too many recipients", split_every: 3}}
     - {on: any, do: {stall: true}}
     - {on: end_of_data, do: {no_reply: true, close: true}}
-expect: {outcome: deferred, max_attempts: 4, min_attempts: 2, rules: {retry-after-4xx: pass, stops-after-5xx: fail}}
+expect: {outcome: [deferred, rejected], max_attempts: 4, min_attempts: 2, min_tls_version: "1.2", rules: {retry-after-4xx: pass, stops-after-5xx: fail}}
 )";
 
 TEST(JsonIo, RoundTripKeepsEveryField) {
@@ -48,6 +48,15 @@ TEST(JsonIo, RoundTripKeepsEveryField) {
 
 TEST(JsonIo, WritesTheYamlKeys) {
     const json::value v = to_json(parse_scenario_yaml(full, "full.yaml"));
+    EXPECT_EQ(v.at("send").at("source_address"), "127.0.0.10");
+    EXPECT_EQ(v.at("send").at("client_certificate"), "contoso.com");
+    EXPECT_EQ(v.at("expect").at("outcome"), (json::array{"deferred", "rejected"}));
+    EXPECT_EQ(v.at("expect").at("min_tls_version"), "1.2");
+    // One outcome stays a plain string; unset optional keys are left out.
+    const json::value one = to_json(parse_scenario_yaml("expect: {outcome: rejected}\n", "o.yaml", "o"));
+    EXPECT_EQ(one.at("expect").at("outcome"), "rejected");
+    EXPECT_FALSE(one.at("expect").as_object().contains("min_tls_version"));
+    EXPECT_FALSE(one.at("send").as_object().contains("source_address"));
     const json::object& rule = v.at("server").at("rules").at(1).as_object();
     EXPECT_EQ(rule.at("on"), "rcpt");
     EXPECT_EQ(rule.at("when").at("recipient"), "b@contoso.com");

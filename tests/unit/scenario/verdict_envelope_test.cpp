@@ -105,5 +105,46 @@ TEST(VerdictEnvelope, QuitAtEnd) {
     EXPECT_RULE(judge(scenario(), TraceBuilder().good()), "quit-at-end", pass);
 }
 
+// RFC 2920 3.1: RCPT and DATA in the same batch as a MAIL that got 5xx were sent before the
+// client could read it; only commands sent after the 5xx arrived ignore it.
+TEST(VerdictEnvelope, StopsAfter5xxIgnoresTheBatchAlreadySent) {
+    const std::string batch = "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n";
+    const Trace ok = TraceBuilder().S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 PIPELINING\r\n").C(batch)
+                         .S("530 5.7.57 Client not authenticated\r\n503 5.5.1 Bad sequence\r\n503 5.5.1 Bad sequence\r\n").quit();
+    Scenario s = scenario("none");
+    s.expect.outcome = Outcome::rejected;
+    const Findings f = judge(s, ok);
+    EXPECT_RULE(f, "stops-after-5xx", pass);
+    EXPECT_EQ(f.verdict, Verdict::pass);
+    // The reply arrived between two of the client's writes: the RCPT written after it is caught.
+    const Trace bad = TraceBuilder().S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 PIPELINING\r\n")
+                          .C("MAIL FROM:<a@b>\r\n").S("550 5.7.1 no\r\n").C("RCPT TO:<c@d>\r\n").S("503 5.5.1 Bad sequence\r\n").quit();
+    const Findings g = judge(s, bad);
+    EXPECT_RULE(g, "stops-after-5xx", fail);
+    EXPECT_EQ(rule(g, "stops-after-5xx").message, "RCPT after a 5xx to MAIL");
+    EXPECT_TRUE(quoted(rule(g, "stops-after-5xx"), "RCPT TO:<c@d>"));
+    // CC-19: DATA pipelined with the failing RCPTs is fine; DATA after reading them is not.
+    const Trace data_late = TraceBuilder().S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 PIPELINING\r\n")
+                                .C("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n").S("250 ok\r\n550 5.1.1 unknown\r\n").C("DATA\r\n")
+                                .S("554 5.5.1 no valid recipients\r\n").quit();
+    EXPECT_EQ(rule(judge(s, data_late), "stops-after-5xx").message, "DATA after every RCPT failed");
+    const Trace data_batched = TraceBuilder().S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 PIPELINING\r\n")
+                                   .C(batch).S("250 ok\r\n550 5.1.1 unknown\r\n554 5.5.1 no valid recipients\r\n").quit();
+    EXPECT_RULE(judge(s, data_batched), "stops-after-5xx", pass);
+}
+
+TEST(VerdictEnvelope, StopsAfter5xxAcrossConnections) {
+    // CC-26: the message rejected at end of data must not be sent again on a later attempt.
+    Scenario s = scenario();
+    s.expect.outcome = Outcome::rejected;
+    s.expect.max_attempts = 2;
+    TraceBuilder t;
+    t.up_to_tls_ehlo().auth_login().message(test::good_body(), "550 5.7.1 rejected\r\n").quit()
+        .next_connection().up_to_tls_ehlo().auth_login().message(test::good_body(), "550 5.7.1 rejected\r\n").quit();
+    const Findings f = judge(s, t);
+    EXPECT_RULE(f, "stops-after-5xx", fail);
+    EXPECT_EQ(rule(f, "stops-after-5xx").message, "message sent again after a permanent failure");
+}
+
 }  // namespace
 }  // namespace exosim::scenario

@@ -65,5 +65,60 @@ TEST(VerdictOutcome, CatalogueIsComplete) {
     for (const RuleInfo& r : rule_catalogue()) EXPECT_NE(f.find(r.id), nullptr) << r.id;
 }
 
+// RFC 2920 3.1: MAIL, RCPT and DATA in one write; MAIL gets a 4xx, the rest 503. The 503s only
+// echo the MAIL failure: the connection is deferred, so the retry rule applies.
+TEST(VerdictOutcome, PipelinedBadSequenceEchoesTheEarlierFailure) {
+    const std::string batch = "MAIL FROM:<a@contoso.com>\r\nRCPT TO:<b@contoso.com>\r\nDATA\r\n";
+    const Trace mail_4xx = TraceBuilder().up_to_tls_ehlo().auth_login().C(batch)
+                               .S("432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded\r\n"
+                                  "503 5.5.1 Bad sequence of commands\r\n503 5.5.1 Bad sequence of commands\r\n").quit();
+    EXPECT_EQ(outcome_of(mail_4xx), Outcome::deferred);
+    const Trace mail_5xx = TraceBuilder().up_to_tls_ehlo().auth_login().C(batch)
+                               .S("530 5.7.57 Client not authenticated\r\n503 5.5.1 Bad sequence\r\n503 5.5.1 Bad sequence\r\n").quit();
+    EXPECT_EQ(outcome_of(mail_5xx), Outcome::rejected);
+    // Every RCPT deferred: DATA's 503 echoes them.
+    const Trace rcpt_4xx = TraceBuilder().up_to_tls_ehlo().auth_login().C(batch)
+                               .S("250 2.1.0 Sender OK\r\n452 4.5.3 Too many recipients\r\n503 5.5.1 Bad sequence\r\n").quit();
+    EXPECT_EQ(outcome_of(rcpt_4xx), Outcome::deferred);
+    // A 503 with nothing failed before it is the server's word: rejected.
+    const Trace plain_503 = TraceBuilder().up_to_tls_ehlo().auth_login().C(batch)
+                                .S("250 2.1.0 Sender OK\r\n250 2.1.5 OK\r\n503 5.5.1 Bad sequence\r\n").quit();
+    EXPECT_EQ(outcome_of(plain_503), Outcome::rejected);
+}
+
+TEST(VerdictOutcome, SeveralAcceptedOutcomes) {
+    Scenario s = scenario();
+    s.expect.outcome = Outcome::rejected;
+    s.expect.other_outcomes = {Outcome::delivered};
+    const Findings f = judge(s, TraceBuilder().good());
+    EXPECT_EQ(f.verdict, Verdict::pass);
+    EXPECT_EQ(f.expected_outcome, Outcome::delivered);  // the accepted outcome that matched
+    TraceBuilder gave_up;
+    gave_up.up_to_tls_ehlo().client_closed();
+    const Findings g = judge(s, gave_up);
+    EXPECT_EQ(g.verdict, Verdict::fail);
+    EXPECT_EQ(g.expected_outcome, Outcome::rejected);
+    EXPECT_EQ(rule(g, "outcome").message, "outcome aborted, expected rejected or delivered");
+}
+
+// CC-24: a client that refuses the job locally never connects; with min_attempts 0 that is judged,
+// not a harness error.
+TEST(VerdictOutcome, NoConnectionIsNotAttemptedWhenAllowed) {
+    Scenario s = scenario();
+    s.expect.min_attempts = 0;
+    s.expect.outcome = Outcome::not_attempted;
+    s.expect.other_outcomes = {Outcome::delivered};
+    const Findings none = judge(s, Trace{});
+    EXPECT_EQ(none.error, "");
+    EXPECT_EQ(none.outcome, Outcome::not_attempted);
+    EXPECT_EQ(none.verdict, Verdict::pass);
+    EXPECT_EQ(judge(s, TraceBuilder().good()).verdict, Verdict::pass);
+    s.expect.other_outcomes.clear();
+    s.expect.outcome = Outcome::delivered;
+    EXPECT_EQ(judge(s, Trace{}).verdict, Verdict::fail);  // not connecting is judged, and wrong here
+    EXPECT_EQ(outcome_name(Outcome::not_attempted), "not_attempted");
+    EXPECT_EQ(outcome_from_name("not_attempted"), Outcome::not_attempted);
+}
+
 }  // namespace
 }  // namespace exosim::scenario

@@ -1,4 +1,6 @@
 // TLS rules: each with a trace that passes and one that fails, quoting the offending line.
+#include "scenario/client_view.hpp"
+#include "scenario/transcript_text.hpp"
 #include "verdict_trace_builder.hpp"
 
 namespace exosim::scenario {
@@ -94,6 +96,70 @@ TEST(VerdictTls, NoStarttlsLoop) {
     EXPECT_RULE(f, "no-starttls-loop", fail);
     EXPECT_TRUE(quoted(rule(f, "no-starttls-loop"), "[tls] STARTTLS"));
     EXPECT_RULE(judge(scenario(), TraceBuilder().good()), "no-starttls-loop", pass);
+}
+
+TEST(VerdictTls, TlsFloorFromTheExpectation) {
+    TraceBuilder old;
+    old.S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 STARTTLS\r\n").C("STARTTLS\r\n").S("220 go\r\n").tls("TLSv1.1").quit();
+    Scenario s = scenario();
+    s.expect.min_tls_version = "1.2";
+    const Findings f = judge(s, old);
+    EXPECT_RULE(f, "tls-version", fail);
+    EXPECT_EQ(rule(f, "tls-version").message, "negotiated TLSv1.1, below the expected minimum TLS 1.2");
+    s.expect.min_tls_version = "1.1";
+    EXPECT_RULE(judge(s, old), "tls-version", pass);
+    JudgeOptions o;  // the stricter floor applies
+    o.min_tls_version = "1.2";
+    EXPECT_RULE(judge(s, old, o), "tls-version", fail);
+    o.min_tls_version = "1.0";
+    EXPECT_RULE(judge(s, old, o), "tls-version", pass);
+}
+
+// CC-10 / CC-02: a TLS ClientHello where the server reads plaintext is TLS, not SMTP text.
+const std::string client_hello = std::string("\x16\x03\x01\x00\x30\x01\x00\x00\x2c\x03\x03", 11) +
+                                 std::string("\x0a\r\n\x00\xff random\n bytes", 20);
+
+TEST(VerdictTls, ImplicitClientHelloOnAPlaintextPort) {
+    // The client opens with a ClientHello (before the greeting), gets the plaintext greeting and
+    // gives up.
+    const Trace t = TraceBuilder().C(client_hello).S("220 mock.example ESMTP\r\n").client_closed();
+    const ClientView v = read_client_view(t.connections[0]);
+    EXPECT_TRUE(v.lines.empty());
+    ASSERT_TRUE(v.plaintext_tls);
+    EXPECT_EQ(v.plaintext_tls->octets, client_hello.size());
+    EXPECT_TRUE(v.plaintext_tls->before_greeting);
+    const Findings f = judge(scenario("implicit"), t);
+    for (const char* id : {"crlf-only", "pipelining-only-when-offered", "no-plaintext-credentials", "no-plaintext-mail",
+                           "line-length", "body-after-354", "single-end-of-data"})
+        EXPECT_NE(rule(f, id).verdict, Verdict::fail) << id;
+    EXPECT_RULE(f, "no-pregreet", pass);
+    EXPECT_TRUE(quoted(rule(f, "no-pregreet"), "<TLS ClientHello, 31 octets>"));
+    EXPECT_EQ(f.outcome, Outcome::aborted);
+    const ConnectionTranscript tr = build_transcript(t.connections[0], v);
+    ASSERT_FALSE(tr.lines.empty());
+    EXPECT_EQ(tr.lines.front().text, "<TLS handshake records (ClientHello), 31 octets, in plaintext>");
+}
+
+TEST(VerdictTls, ClientHelloAfterAStarttlsThatNeverStarted) {
+    // CC-02: 220 to STARTTLS, then the server carries on in plaintext; the handshake goes out in
+    // plaintext in two reads and later plaintext client bytes (an alert) stay TLS.
+    const Trace t = TraceBuilder().S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 STARTTLS\r\n").C("STARTTLS\r\n")
+                        .S("220 2.0.0 Ready\r\n").C(client_hello.substr(0, 7)).C(client_hello.substr(7))
+                        .S("500 5.3.3 Unrecognized command\r\n").C(std::string("\x15\x03\x03\x00\x02\x02\x0a", 7))
+                        .client_closed();
+    const ClientView v = read_client_view(t.connections[0]);
+    ASSERT_EQ(v.lines.size(), 2u);  // EHLO, STARTTLS
+    ASSERT_TRUE(v.plaintext_tls);
+    EXPECT_EQ(v.plaintext_tls->octets, client_hello.size() + 7);
+    EXPECT_FALSE(v.plaintext_tls->before_greeting);
+    Scenario s = scenario();
+    s.expect.outcome = Outcome::aborted;
+    const Findings f = judge(s, t);
+    EXPECT_RULE(f, "crlf-only", pass);
+    EXPECT_RULE(f, "no-plaintext-credentials", pass);
+    EXPECT_RULE(f, "no-plaintext-mail", pass);
+    EXPECT_RULE(f, "pipelining-only-when-offered", pass);
+    EXPECT_EQ(f.verdict, Verdict::pass) << f.error;
 }
 
 }  // namespace

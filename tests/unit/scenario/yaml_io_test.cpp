@@ -98,6 +98,25 @@ server:
     EXPECT_EQ(s.expect.outcome, Outcome::delivered);
 }
 
+TEST(YamlIo, SourceAddressClientCertificateOutcomesAndTlsFloor) {
+    const Scenario s = parse_scenario_yaml(R"(
+send: {source_address: 127.0.0.66, client_certificate: contoso.com}
+expect: {outcome: [not_attempted, delivered], min_attempts: 0, min_tls_version: "1.2"}
+)", "n.yaml", "n");
+    EXPECT_EQ(s.send.source_address, "127.0.0.66");
+    EXPECT_EQ(s.send.client_certificate, "contoso.com");
+    EXPECT_EQ(s.expect.outcome, Outcome::not_attempted);
+    EXPECT_EQ(s.expect.other_outcomes, std::vector<Outcome>{Outcome::delivered});
+    EXPECT_TRUE(s.expect.accepts(Outcome::delivered));
+    EXPECT_FALSE(s.expect.accepts(Outcome::rejected));
+    EXPECT_EQ(s.expect.min_attempts, 0u);
+    EXPECT_EQ(s.expect.min_tls_version, "1.2");
+    const Scenario d = parse_scenario_yaml("id: d\n", "d.yaml");
+    EXPECT_FALSE(d.send.source_address);
+    EXPECT_FALSE(d.send.client_certificate);
+    EXPECT_TRUE(d.expect.other_outcomes.empty());
+}
+
 // YAML double-quoted escapes: \x00 is NUL; \xff is U+00FF, which raw reads as the byte 0xFF.
 TEST(YamlIo, RawEscapesAreBytes) {
     const Scenario s = parse_scenario_yaml("server: {rules: [{on: mail, do: {raw: \"\\x00\\xff\\r\\n\"}}]}", "r.yaml", "r");
@@ -174,10 +193,19 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"server: {capabilities: {remove: [\"AUTH LOGIN\"]}}\n",
                   "e.yaml:1:34: server.capabilities.remove[0]: expected one keyword (no spaces, CR or LF)"},
         ErrorCase{"send: {security: tls}\n", "e.yaml:1:18: send.security: \"tls\" is not one of: starttls, implicit, none"},
-        ErrorCase{"expect: {outcome: sent}\n", "e.yaml:1:19: expect.outcome: \"sent\" is not one of: delivered, rejected, deferred, aborted"},
+        ErrorCase{"expect: {outcome: sent}\n", "e.yaml:1:19: expect.outcome: \"sent\" is not one of: delivered, rejected, deferred, aborted, not_attempted"},
+        ErrorCase{"expect: {outcome: [rejected, sent]}\n", "e.yaml:1:30: expect.outcome: \"sent\" is not one of: delivered, rejected, deferred, aborted, not_attempted"},
+        ErrorCase{"expect: {outcome: [rejected, rejected]}\n", "e.yaml:1:30: expect.outcome: \"rejected\" is listed twice"},
+        ErrorCase{"expect: {outcome: []}\n", "e.yaml:1:19: expect.outcome: give at least one outcome"},
+        ErrorCase{"expect: {min_tls_version: \"1.4\"}\n", "e.yaml:1:27: expect.min_tls_version: \"1.4\" is not one of: 1.0, 1.1, 1.2, 1.3"},
+        ErrorCase{"send: {source_address: 10.0.0.1}\n", "e.yaml:1:24: send.source_address: \"10.0.0.1\" is not an IPv4 loopback address (127.0.0.1 .. 127.255.255.254)"},
+        ErrorCase{"send: {source_address: 127.0.0.256}\n", "e.yaml:1:24: send.source_address: \"127.0.0.256\" is not an IPv4 loopback address (127.0.0.1 .. 127.255.255.254)"},
+        ErrorCase{"send: {source_address: 127.00.0.1}\n", "e.yaml:1:24: send.source_address: \"127.00.0.1\" is not an IPv4 loopback address (127.0.0.1 .. 127.255.255.254)"},
+        ErrorCase{"send: {client_certificate: \"contoso com\"}\n", "e.yaml:1:28: send.client_certificate: \"contoso com\" is not a domain name (the certificate's subject, e.g. contoso.com)"},
+        ErrorCase{"send: {client_certificate: -contoso.com}\n", "e.yaml:1:28: send.client_certificate: \"-contoso.com\" is not a domain name (the certificate's subject, e.g. contoso.com)"},
         ErrorCase{"expect: {rules: {no-plaintext-credentials: ok}}\n",
                   "e.yaml:1:44: expect.rules.no-plaintext-credentials: \"ok\" is not one of: pass, fail, error, skipped"},
-        ErrorCase{"expect: {max_attempts: 2, min_attempts: 3}\n", "e.yaml:1:41: expect.min_attempts: must be between 1 and 2, found 3"},
+        ErrorCase{"expect: {max_attempts: 2, min_attempts: 3}\n", "e.yaml:1:41: expect.min_attempts: must be between 0 and 2, found 3"},
         ErrorCase{"id: \"a b\"\n", "e.yaml:1:5: id: \"a b\" is not an identifier (letters, digits, - _ .)"},
         ErrorCase{"server: [\n", "e.yaml:2:1: (syntax): end of sequence flow not found"}));
 

@@ -1,0 +1,55 @@
+#pragma once
+// How `exosim certify` reaches the client under test and the server it runs: what the run loop
+// (certify_runner), the placeholder values (client_values) and the manual prompt share.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace exosim::harness {
+
+enum class TriggerMode { client, manual, url };
+
+struct Endpoint {
+    std::string host;      // what the client connects to ("127.0.0.1")
+    std::uint16_t port = 0;
+    bool tls = true;       // the listener offers TLS (STARTTLS or implicit)
+    // The name its certificate is issued for ("smtp.office365.com"): {servername} when the
+    // scenario names none. Empty: the host.
+    std::string servername;
+};
+
+struct RunnerOptions {
+    TriggerMode mode = TriggerMode::client;
+    std::string command;                 // --client template (checked by the caller)
+    std::string trigger_url;             // --trigger-url
+    std::string trigger_method = "GET";  // GET or POST
+    // Per attempt: the client command's timeout; in manual / trigger mode how long to wait for the
+    // device's session.
+    std::chrono::milliseconds attempt_timeout{std::chrono::seconds(60)};
+    // After the client exited: how long its sessions may take to end (the server sees its close).
+    std::chrono::milliseconds idle_timeout{std::chrono::seconds(10)};
+    // The reference client's cap on its own timeouts ({exosim_client_args} --timeout): stall
+    // scenarios take this long per attempt. Keep it below attempt_timeout.
+    std::chrono::milliseconds client_timeout{std::chrono::seconds(5)};
+    // Before the harness re-runs a client that stopped with the message deferred: this long
+    // before run 2, doubled for every further run. A client that does not retry by itself gets
+    // the spool a device would have, so the backoff the verdict measures is steady rather than
+    // process start-up noise.
+    std::chrono::milliseconds rerun_backoff{200};
+    std::filesystem::path ca_file;            // {ca}
+    std::filesystem::path client_cert;        // {client_cert}
+    std::filesystem::path client_key;         // {client_key}
+    std::filesystem::path exosim_client;      // {exosim_client}
+    std::filesystem::path work_dir;           // generated attachments go here
+    // Endpoint of a listener by name; nullopt: no such listener.
+    std::function<std::optional<Endpoint>(const std::string& listener)> endpoint;
+    // XOAUTH2 token for a user ({token}); unset: a fixed test token.
+    std::function<std::string(const std::string& user)> mint_token;
+    std::ostream* progress = nullptr;    // progress lines (manual prompt, waiting); null: silent
+};
+
+}  // namespace exosim::harness
