@@ -50,6 +50,9 @@ void ControlServer::start() {
         stop();
         throw;
     }
+    // GET /config shows the port actually bound (the configuration may say 0).
+    std::lock_guard lock(impl_->context.config_mutex);
+    impl_->context.config_overlay["control"] = boost::json::object{{"port", impl_->http.port()}};
 }
 
 void ControlServer::stop() {

@@ -48,6 +48,11 @@ public:
     core::Reply noop(const core::SessionState& s) const override;
     core::Reply protocol_error(const core::SessionState& s, core::ProtocolError e) const override;
     core::Decision on_tls_established(const core::SessionState& s) override { return inner_->on_tls_established(s); }
+    // The profile's stored copy (Exchange stamps, delivery annotations) is kept under a script.
+    std::optional<std::string> stored_content(const core::SessionState& s, std::string_view received) const override {
+        return inner_->stored_content(s, received);
+    }
+    std::string annotations_json(const core::SessionState& s) const override { return inner_->annotations_json(s); }
 
 private:
     struct Scripted {

@@ -112,7 +112,7 @@ def test_config_get_and_patch(rfc):
     cfg = rfc.api.config()
     assert cfg["capture"] == "disk"
     assert [l["name"] for l in cfg["listeners"]] == ["submission", "mx", "implicit"]
-    assert cfg["control"]["address"] == "127.0.0.1"
+    assert cfg["control"]["address"] == "127.0.0.1" and cfg["control"]["port"] == rfc.control_port
     with pytest.raises(ApiError) as e:
         rfc.api.patch_config({"listeners": []})
     assert (e.value.status, e.value.code) == (409, "immutable")

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "control/event_hub.hpp"
+#include "control/session_log.hpp"
 
 namespace exosim::control {
 namespace {
@@ -82,6 +83,42 @@ TEST(EventHub, FiltersWireEventsAndCountsDrops) {
     EXPECT_TRUE(hub.wants_wire());
     hub.remove(wire);
     EXPECT_FALSE(hub.wants_wire());
+}
+
+}  // namespace
+}  // namespace exosim::control
+
+namespace exosim::control {
+namespace {
+
+TEST(SessionLog, KeepsBoundedTranscripts) {
+    SessionLog log(true, /*max_sessions=*/2, /*max_records=*/3);
+    for (const char* id : {"A", "B", "C"}) {
+        transport::SessionRecord r;
+        r.id = id;
+        log.on_session_started(r);
+        for (int i = 0; i < 5; ++i)
+            log.on_session_event(r, {std::chrono::milliseconds(i), transport::WireChunk{transport::Direction::in, "x", false}});
+        r.ended = r.started;
+        r.close_reason = "quit";
+        log.on_session_ended(r);
+    }
+    EXPECT_FALSE(log.transcript("A"));  // the oldest went first
+    auto c = log.transcript("C");
+    ASSERT_TRUE(c);
+    ASSERT_EQ(c->size(), 4u);  // 3 kept records + the close record
+    EXPECT_EQ(c->back().at("records_dropped"), 3);
+}
+
+TEST(SessionLog, ResetHidesEndedSessions) {
+    SessionLog log(false);
+    transport::SessionRecord ended;
+    ended.ended = std::chrono::system_clock::now() - std::chrono::seconds(1);
+    transport::SessionRecord active;
+    EXPECT_FALSE(log.hidden(ended));
+    log.reset();
+    EXPECT_TRUE(log.hidden(ended));
+    EXPECT_FALSE(log.hidden(active));
 }
 
 }  // namespace
