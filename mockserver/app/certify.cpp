@@ -302,6 +302,11 @@ harness::RunnerOptions runner_options(const CertifyOptions& o, CertifyServer& cs
         }
         return std::nullopt;
     };
+    // send.client_certificate (relay connector by certificate): issued by the local CA, reused.
+    ro.client_certificate = [&ca = cs.ca()](const std::string& name) {
+        transport::CertFiles cert = ca.client_cert(name);
+        return std::make_pair(cert.chain, cert.key);
+    };
     ro.mint_token = [exchange = cs.exchange()](const std::string& user) {
         return exchange->mint_token(user, std::chrono::hours(1));
     };

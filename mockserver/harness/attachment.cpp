@@ -2,6 +2,7 @@
 #include "harness/attachment.hpp"
 
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,22 +42,46 @@ std::string generated_pdf() {
 
 }  // namespace
 
+namespace {
+
+constexpr std::string_view generated_prefix = "generated:";
+constexpr std::string_view generated_pdf_name = "exosim-scan.pdf";
+
+std::filesystem::path scenario_relative(const scenario::Scenario& s, const std::string& spec) {
+    std::filesystem::path path = spec;
+    if (path.is_relative() && !s.source_file.empty()) path = std::filesystem::path(s.source_file).parent_path() / path;
+    return path;
+}
+
+}  // namespace
+
+std::optional<scenario::ExpectedAttachment> expected_attachment(const scenario::Scenario& s) {
+    if (!s.send.attachment) return std::nullopt;
+    const std::string& spec = *s.send.attachment;
+    if (spec.rfind(generated_prefix, 0) == 0) {
+        if (spec.substr(generated_prefix.size()) != "pdf") return std::nullopt;
+        return scenario::ExpectedAttachment{std::string(generated_pdf_name), generated_pdf()};
+    }
+    std::filesystem::path path = scenario_relative(s, spec);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return scenario::ExpectedAttachment{path.filename().string(), std::string(std::istreambuf_iterator<char>(in), {})};
+}
+
 std::filesystem::path prepare_attachment(const scenario::Scenario& s, const std::filesystem::path& work_dir) {
     if (!s.send.attachment) return {};
     const std::string& spec = *s.send.attachment;
-    if (spec.rfind("generated:", 0) == 0) {
-        std::string kind = spec.substr(10);
+    if (spec.rfind(generated_prefix, 0) == 0) {
+        std::string kind = spec.substr(generated_prefix.size());
         if (kind != "pdf") throw std::runtime_error("send.attachment: unknown generated kind '" + kind + "' (known: pdf)");
         std::filesystem::create_directories(work_dir);
-        auto path = work_dir / "exosim-scan.pdf";
+        auto path = work_dir / generated_pdf_name;
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << generated_pdf();
         if (!out) throw std::runtime_error("send.attachment: cannot write " + path.string());
         return path;
     }
-    std::filesystem::path path = spec;
-    if (path.is_relative() && !s.source_file.empty())
-        path = std::filesystem::path(s.source_file).parent_path() / path;
+    std::filesystem::path path = scenario_relative(s, spec);
     if (!std::filesystem::is_regular_file(path))
         throw std::runtime_error("send.attachment: no such file " + path.string());
     return std::filesystem::absolute(path);

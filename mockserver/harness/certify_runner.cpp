@@ -1,10 +1,9 @@
 // One scenario, start to verdict: arm, trigger the client per attempt, wait, judge.
 #include "harness/certify_runner.hpp"
 
-#include <fstream>
-#include <iterator>
 #include <ostream>
 #include <thread>
+#include <tuple>
 
 #include "harness/attachment.hpp"
 #include "harness/client_process.hpp"
@@ -32,6 +31,7 @@ void say(const RunnerOptions& o, const std::string& line) {
 
 // What one scenario run needs besides the slot: resolved before the scenario is armed.
 struct Prepared {
+    RunnerOptions options;           // with this scenario's client certificate
     Endpoint endpoint;
     std::string attachment;          // path given to the client, "" when none
     scenario::JudgeOptions judge;    // with the attachment resolver
@@ -41,17 +41,20 @@ struct Prepared {
 // Throws std::runtime_error with the reason the scenario cannot run here.
 Prepared prepare(const scenario::Scenario& s, const RunnerOptions& o) {
     Prepared p;
+    p.options = o;
+    if (s.send.client_certificate) {
+        if (!o.client_certificate)
+            throw std::runtime_error("send.client_certificate: this runner cannot make client certificates");
+        std::tie(p.options.client_cert, p.options.client_key) = o.client_certificate(*s.send.client_certificate);
+    }
     std::optional<Endpoint> endpoint = o.endpoint ? o.endpoint(s.endpoint) : std::nullopt;
     if (!endpoint) throw std::runtime_error("endpoint '" + s.endpoint + "' is not a listener of this server");
     p.endpoint = *endpoint;
     std::filesystem::path path = prepare_attachment(s, o.work_dir / s.id);
     if (!path.empty()) {
         p.attachment = path.string();
-        std::ifstream in(path, std::ios::binary);
-        scenario::ExpectedAttachment expected{path.filename().string(), std::string(std::istreambuf_iterator<char>(in), {})};
-        p.judge.attachment = [expected](const std::string&) -> std::optional<scenario::ExpectedAttachment> {
-            return expected;
-        };
+        auto expected = expected_attachment(s);
+        p.judge.attachment = [expected](const std::string&) { return expected; };
     }
     p.token = fixed_test_token;
     if (o.mint_token && !s.send.user.empty()) {
@@ -107,7 +110,7 @@ Attempt run_client(ScenarioSlot& slot, const scenario::Scenario& s, const Prepar
     const std::size_t before = slot.connections();
     std::string command;
     try {
-        command = fill_template(o.command, placeholder_values(s, p.endpoint, o, attempt, p.attachment, p.token));
+        command = fill_template(o.command, placeholder_values(s, p.endpoint, p.options, attempt, p.attachment, p.token));
     } catch (const std::exception& e) {
         return {false, e.what()};
     }

@@ -51,6 +51,7 @@ std::map<std::string, std::string> placeholder_values(const scenario::Scenario& 
     v["body"] = send.body;
     v["client_cert"] = options.client_cert.string();
     v["client_key"] = options.client_key.string();
+    v["source"] = send.source_address.value_or("");
     v["scenario"] = s.id;
     v["attempt"] = std::to_string(attempt);
     v["exosim_client"] = options.exosim_client.string();
@@ -67,6 +68,7 @@ std::string reference_client_args(const scenario::Scenario& s, const Endpoint& e
         args.push_back(shell_quote(value));
     };
     add("--server", endpoint.host + ":" + std::to_string(endpoint.port));
+    if (send.source_address) add("--source", *send.source_address);
     args.push_back(security_flag(send.security));
     if (send.security != "none") {
         if (!options.ca_file.empty()) add("--ca", options.ca_file.string());

@@ -7,10 +7,10 @@ namespace exosim::harness {
 
 namespace {
 
-constexpr std::array<std::string_view, 21> names{
+constexpr std::array<std::string_view, 22> names{
     "host",     "port",       "security",   "auth",       "from",        "to",
     "to_all",   "user",       "password",   "token",      "ca",          "servername",
-    "attachment", "subject",  "body",       "client_cert", "client_key", "scenario",
+    "attachment", "subject",  "body",       "client_cert", "client_key", "source", "scenario",
     "attempt",  "exosim_client", "exosim_client_args"};
 
 bool known(std::string_view name) { return std::find(names.begin(), names.end(), name) != names.end(); }

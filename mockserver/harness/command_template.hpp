@@ -5,7 +5,7 @@
 //
 //   {host} {port} {security} {auth} {from} {to} (first recipient) {to_all} (comma list) {user}
 //   {password} {token} {ca} {servername} {attachment} {subject} {body} {client_cert}
-//   {client_key} {scenario} {attempt} {exosim_client}
+//   {client_key} {source} {scenario} {attempt} {exosim_client}
 //   {exosim_client_args}  the whole argument list for the reference client (exosim-client),
 //                         already quoted: `--client '{exosim_client} {exosim_client_args}'`
 #include <map>

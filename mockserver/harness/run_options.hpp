@@ -8,6 +8,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace exosim::harness {
 
@@ -41,8 +42,11 @@ struct RunnerOptions {
     // process start-up noise.
     std::chrono::milliseconds rerun_backoff{200};
     std::filesystem::path ca_file;            // {ca}
-    std::filesystem::path client_cert;        // {client_cert}
+    std::filesystem::path client_cert;        // {client_cert} when the scenario names no send.client_certificate
     std::filesystem::path client_key;         // {client_key}
+    // Client certificate (chain, key) for a name, signed by exosim's CA: send.client_certificate.
+    // Unset: such scenarios are a harness error.
+    std::function<std::pair<std::filesystem::path, std::filesystem::path>(const std::string& name)> client_certificate;
     std::filesystem::path exosim_client;      // {exosim_client}
     std::filesystem::path work_dir;           // generated attachments go here
     // Endpoint of a listener by name; nullopt: no such listener.

@@ -8,6 +8,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "harness/attachment.hpp"
 #include "harness/tls_variants.hpp"
 #include "harness/trace_builder.hpp"
 #include "scenario/cursor.hpp"
@@ -251,6 +252,12 @@ scenario::Findings ScenarioSlot::judge(const scenario::JudgeOptions& options) co
     }
     scenario::JudgeOptions opts = options;
     if (opts.connection_starts.empty()) opts.connection_starts = connection_starts();
+    // Armed through the control API nobody resolved send.attachment: do it here, so
+    // attachment-intact is judged there too.
+    if (!opts.attachment && scenario->send.attachment) {
+        auto expected = expected_attachment(*scenario);
+        opts.attachment = [expected](const std::string&) { return expected; };
+    }
     scenario::Findings findings = scenario::judge(*scenario, trace(), opts);
     if (!errors.empty()) {
         findings.verdict = scenario::Verdict::error;

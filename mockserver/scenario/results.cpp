@@ -30,6 +30,7 @@ RunResult make_run_result(const Scenario& scenario, const Trace& trace, const Fi
     RunResult r = base(scenario);
     r.verdict = findings.verdict;
     r.error = findings.error;
+    r.expected_outcome = findings.expected_outcome;  // the accepted outcome that matched, if several
     r.actual_outcome = findings.outcome;
     r.findings = findings.rules;
     r.attempts = findings.attempts;

@@ -5,7 +5,9 @@
 //
 //   pass    outcome as expected and every rule as expected (default: pass or skipped)
 //   fail    the client broke a rule, or the outcome differs
-//   error   the harness broke: no connection recorded, an unknown rule id in the expectation.
+//   error   the harness broke: no connection recorded (unless expect.min_attempts is 0: then
+//           the outcome is not_attempted and judged like any other), an unknown rule id in the
+//           expectation.
 //           The runner sets error itself when the client command cannot run.
 #include <chrono>
 #include <functional>

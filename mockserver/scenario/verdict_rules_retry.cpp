@@ -76,6 +76,14 @@ ConnectionEnd connection_end(const ClientView& v) {
     });
     if (close != v.markers.end()) end.close = &*close;
     const LastStep last = last_step(v);
+    if (!last.reply && v.plaintext_tls) {
+        // The client is waiting for a ServerHello a plaintext server never sends: whoever closes,
+        // the TLS handshake failed and no SMTP request was ever made (CC-10).
+        end.pending = "TLS handshake";
+        end.pending_since = v.plaintext_tls->t;
+        end.outcome = Outcome::aborted;
+        return end;
+    }
     if (!last.reply) {
         end.pending = last.what;
         end.pending_since = last.sent;

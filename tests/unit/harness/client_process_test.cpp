@@ -65,10 +65,16 @@ TEST(Attachment, GeneratedPdfAndRelativePaths) {
     std::string bytes((std::istreambuf_iterator<char>(in)), {});
     EXPECT_EQ(bytes.substr(0, 8), "%PDF-1.4");
     EXPECT_NE(bytes.find("%%EOF"), std::string::npos);
+    auto expected = expected_attachment(s);  // what attachment-intact compares with
+    ASSERT_TRUE(expected);
+    EXPECT_EQ(expected->bytes, bytes);
+    EXPECT_EQ(expected->filename, "exosim-scan.pdf");
 
     std::ofstream(dir / "scan.txt") << "scan";
     s.send.attachment = "scan.txt";  // relative to the scenario file
     EXPECT_EQ(prepare_attachment(s, dir / "work"), fs::absolute(dir / "scan.txt"));
+    EXPECT_EQ(expected_attachment(s)->bytes, "scan");
+    EXPECT_EQ(expected_attachment(s)->filename, "scan.txt");
     s.send.attachment = "missing.txt";
     EXPECT_THROW(prepare_attachment(s, dir / "work"), std::runtime_error);
     s.send.attachment = "generated:docx";

@@ -54,7 +54,7 @@ TEST(CommandTemplate, CheckListsUsedPlaceholdersOnce) {
 
 TEST(CommandTemplate, EveryDocumentedPlaceholderIsKnown) {
     for (auto name : {"host", "port", "security", "auth", "from", "to", "to_all", "user", "password", "token", "ca",
-                      "servername", "attachment", "subject", "body", "client_cert", "client_key", "scenario",
+                      "servername", "attachment", "subject", "body", "client_cert", "client_key", "source", "scenario",
                       "attempt", "exosim_client", "exosim_client_args"})
         EXPECT_NO_THROW(check_template(std::string("{") + name + "}")) << name;
 }
@@ -112,6 +112,22 @@ TEST(PlaceholderValues, ServernameFollowsTheListenerCertificateUnlessTheScenario
     auto s = sample();
     s.send.servername = "mail.example.org";
     EXPECT_EQ(placeholder_values(s, e, o, 1, "", "")["servername"], "mail.example.org");
+}
+
+TEST(PlaceholderValues, SourceAddressAndClientCertificate) {
+    RunnerOptions o;
+    o.client_cert = "/ca/client-contoso.com.pem";
+    o.client_key = "/ca/client-contoso.com.key";
+    auto s = sample();
+    s.send.source_address = "127.0.0.10";
+    Endpoint e{"127.0.0.1", 2525, true, ""};
+    auto v = placeholder_values(s, e, o, 1, "", "");
+    EXPECT_EQ(v["source"], "127.0.0.10");
+    EXPECT_EQ(v["client_cert"], "/ca/client-contoso.com.pem");
+    std::string args = reference_client_args(s, e, o, "", "");
+    EXPECT_EQ(args.rfind("--server 127.0.0.1:2525 --source 127.0.0.10 ", 0), 0u) << args;
+    EXPECT_NE(args.find("--cert /ca/client-contoso.com.pem --key /ca/client-contoso.com.key"), std::string::npos) << args;
+    EXPECT_EQ(placeholder_values(sample(), e, RunnerOptions{}, 1, "", "")["source"], "");
 }
 
 TEST(PlaceholderValues, ReferenceClientRetriesByItselfUpToMaxAttempts) {

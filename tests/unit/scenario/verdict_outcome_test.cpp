@@ -1,4 +1,5 @@
 // Outcome and how rule verdicts combine into the scenario verdict.
+#include "scenario/results.hpp"
 #include "verdict_trace_builder.hpp"
 
 namespace exosim::scenario {
@@ -93,6 +94,7 @@ TEST(VerdictOutcome, SeveralAcceptedOutcomes) {
     const Findings f = judge(s, TraceBuilder().good());
     EXPECT_EQ(f.verdict, Verdict::pass);
     EXPECT_EQ(f.expected_outcome, Outcome::delivered);  // the accepted outcome that matched
+    EXPECT_EQ(make_run_result(s, TraceBuilder().good(), f).expected_outcome, Outcome::delivered);
     TraceBuilder gave_up;
     gave_up.up_to_tls_ehlo().client_closed();
     const Findings g = judge(s, gave_up);
@@ -113,6 +115,13 @@ TEST(VerdictOutcome, NoConnectionIsNotAttemptedWhenAllowed) {
     EXPECT_EQ(none.outcome, Outcome::not_attempted);
     EXPECT_EQ(none.verdict, Verdict::pass);
     EXPECT_EQ(judge(s, TraceBuilder().good()).verdict, Verdict::pass);
+    // A rule expected to pass has nothing to judge without a connection: skipped is as expected.
+    s.expect.rules = {{"crlf-only", Verdict::pass}};
+    const Findings refused = judge(s, Trace{});
+    EXPECT_RULE(refused, "crlf-only", skipped);
+    EXPECT_EQ(refused.verdict, Verdict::pass);
+    EXPECT_EQ(judge(s, TraceBuilder().good()).verdict, Verdict::pass);
+    s.expect.rules.clear();
     s.expect.other_outcomes.clear();
     s.expect.outcome = Outcome::delivered;
     EXPECT_EQ(judge(s, Trace{}).verdict, Verdict::fail);  // not connecting is judged, and wrong here

@@ -138,6 +138,12 @@ TEST(VerdictTls, ImplicitClientHelloOnAPlaintextPort) {
     const ConnectionTranscript tr = build_transcript(t.connections[0], v);
     ASSERT_FALSE(tr.lines.empty());
     EXPECT_EQ(tr.lines.front().text, "<TLS handshake records (ClientHello), 31 octets, in plaintext>");
+    // CC-10 on port 465: never answered, then dropped by the server. The handshake failed; no SMTP
+    // request was pending, so this is not a temporary SMTP failure.
+    const Trace silent = TraceBuilder().C(client_hello).wait(5000).server_closed();
+    const Findings g = judge(scenario("implicit"), silent);
+    EXPECT_EQ(g.outcome, Outcome::aborted);
+    EXPECT_RULE(g, "retries-after-4xx-bounded", skipped);
 }
 
 TEST(VerdictTls, ClientHelloAfterAStarttlsThatNeverStarted) {
