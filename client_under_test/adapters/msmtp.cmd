@@ -1,7 +1,9 @@
-h={host} p={port} sec={security} au={auth} u={user} pw={password} tok={token} ca={ca} sn={servername} f={from} t={to_all} s={subject} b={body} a={attachment} sc={scenario};
+h={host} p={port} sec={security} au={auth} u={user} pw={password} tok={token} ca={ca} sn={servername} f={from} t={to_all} s={subject} b={body} a={attachment} sc={scenario} src={source} cc={client_cert} ck={client_key};
 set -- --host="$h" --port="$p" --from="$f" --domain=adapter.exosim.invalid --timeout=8 --set-date-header=auto;
 case "$sec" in starttls) set -- "$@" --tls=on --tls-starttls=on ;; implicit) set -- "$@" --tls=on --tls-starttls=off ;; *) set -- "$@" --tls=off ;; esac;
 if [ "$sec" != none ]; then set -- "$@" --tls-certcheck=on --tls-host-override="$sn"; if [ -n "$ca" ]; then set -- "$@" --tls-trust-file="$ca"; else set -- "$@" --tls-trust-file=system; fi; fi;
+if [ -n "$src" ]; then set -- "$@" --source-ip="$src"; fi;
+if [ -n "$cc" ]; then set -- "$@" --tls-cert-file="$cc" --tls-key-file="$ck"; fi;
 export EXOSIM_ADAPTER_SECRET="$pw"; [ "$au" = xoauth2 ] && export EXOSIM_ADAPTER_SECRET="$tok";
 case "$au" in none) set -- "$@" --auth=off ;; *) set -- "$@" --auth="$au" --user="$u" --passwordeval='printf %s "$EXOSIM_ADAPTER_SECRET"' ;; esac;
 mid="<$sc@msmtp.adapter.exosim.invalid>"; bd="exosim-$$-boundary";

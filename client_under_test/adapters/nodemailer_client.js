@@ -34,6 +34,11 @@ function transportOptions(a) {
     tls: { servername, rejectUnauthorized: true },
   };
   if (a.ca) o.tls.ca = [fs.readFileSync(a.ca)];
+  if (a.source) o.localAddress = a.source;
+  if (a.client_cert) {
+    o.tls.cert = fs.readFileSync(a.client_cert);
+    o.tls.key = fs.readFileSync(a.client_key || a.client_cert);
+  }
   if (a.auth === 'login' || a.auth === 'plain') {
     o.auth = { user: a.user, pass: a.password };
     o.authMethod = a.auth.toUpperCase();

@@ -14,10 +14,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 
-def tls_context(ca, servername):
+def tls_context(ca, servername, cert="", key=""):
     ctx = ssl.create_default_context(cafile=ca or None)
     ctx.check_hostname = True
     ctx.verify_mode = ssl.CERT_REQUIRED
+    if cert:
+        ctx.load_cert_chain(cert, key or None)
     return ctx
 
 
@@ -90,15 +92,20 @@ def main():
     ap.add_argument("--attachment", default="")
     ap.add_argument("--scenario", default="exosim")
     ap.add_argument("--timeout", type=float, default=8.0)
+    ap.add_argument("--source", default="")
+    ap.add_argument("--client-cert", default="")
+    ap.add_argument("--client-key", default="")
     a = ap.parse_args()
     a.to = [t for item in a.to for t in item.split(",") if t]
     servername = a.servername or a.host
-    ctx = tls_context(a.ca, servername)
+    ctx = tls_context(a.ca, servername, a.client_cert, a.client_key)
+    source = (a.source, 0) if a.source else None
     try:
         if a.security == "implicit":
-            smtp = VerifyingSMTP_SSL(servername, host=a.host, port=a.port, timeout=a.timeout, context=ctx)
+            smtp = VerifyingSMTP_SSL(servername, host=a.host, port=a.port, timeout=a.timeout, context=ctx,
+                                     source_address=source)
         else:
-            smtp = VerifyingSMTP(servername, host=a.host, port=a.port, timeout=a.timeout)
+            smtp = VerifyingSMTP(servername, host=a.host, port=a.port, timeout=a.timeout, source_address=source)
         with smtp:
             smtp.ehlo("adapter.exosim.invalid")
             if a.security == "starttls":

@@ -275,15 +275,9 @@ harness::RunnerOptions runner_options(const CertifyOptions& o, CertifyServer& cs
     if (o.client) {
         ro.mode = harness::TriggerMode::client;
         ro.command = *o.client;
-        auto used = harness::check_template(ro.command);
-        // A client certificate only when the command asks for one: the reference client would
-        // otherwise present it in every scenario.
-        auto uses = [&](const char* name) { return std::find(used.begin(), used.end(), name) != used.end(); };
-        if (uses("client_cert") || uses("client_key")) {
-            transport::CertFiles cert = cs.ca().client_cert("device.contoso.com");
-            ro.client_cert = cert.chain;
-            ro.client_key = cert.key;
-        }
+        harness::check_template(ro.command);  // unknown placeholders are usage errors
+        // {client_cert}/{client_key} stay empty unless the scenario's send.client_certificate asks
+        // for one: a certificate presented in every scenario would turn direct send into relay.
     } else if (o.manual) {
         ro.mode = harness::TriggerMode::manual;
     } else {

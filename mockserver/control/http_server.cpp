@@ -1,5 +1,6 @@
 #include "control/http_server.hpp"
 
+#include <array>
 #include <atomic>
 #include <iostream>
 #include <stdexcept>
@@ -39,6 +40,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // A client that sends nothing for this long is closed (HTTP keep-alive and request reads).
 constexpr std::chrono::seconds idle_timeout{30};
 constexpr std::size_t header_limit = 16 * 1024;
+// Lingering close after an error answer: at most this long and this much input.
+constexpr std::chrono::seconds linger_time{2};
+constexpr std::size_t linger_limit = 4 * 1024 * 1024;
 constexpr const char* events_path = "/api/v1/events";
 
 http::response<http::string_body> to_beast(const ApiResponse& r, unsigned version, bool keep_alive) {
@@ -91,12 +95,24 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         return router.dispatch(std::move(api));
     }
 
+    // Answers a request the parser refused, then closes. The client may still be sending (a body
+    // over the limit): closing at once would reset the connection and lose the answer, so read
+    // and discard for a moment first (a lingering close, as HTTP servers do).
     asio::awaitable<void> write_error(beast::tcp_stream& stream, int status, const char* code, const char* message) {
         auto res = to_beast(error_response(status, code, message), 11, false);
         metrics.add_http_request(status);
-        co_await http::async_write(stream, res, use_tuple);
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         beast::error_code ec;
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (wec) co_return;
+        std::array<char, 16 * 1024> sink;
+        std::size_t discarded = 0;
+        stream.expires_after(linger_time);
+        while (discarded < linger_limit) {
+            auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+            if (rec) break;
+            discarded += n;
+        }
     }
 
     asio::awaitable<void> connection(tcp::socket socket) {
