@@ -1,5 +1,11 @@
 #include "app/exchange_runtime.hpp"
 
+#include <boost/json/serialize.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "app/config_exchange.hpp"
+#include "app/config_yaml.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -404,6 +410,34 @@ std::filesystem::path ExchangeRuntime::client_certificate(const std::string& dom
     }
     std::filesystem::rename(tmp, bundle);
     return bundle;
+}
+
+}  // namespace exosim::app
+
+namespace exosim::app {
+
+void ExchangeRuntime::patch_settings(const boost::json::value& patch) {
+    if (!patch.is_object()) throw std::invalid_argument("exchange: expected an object");
+    if (patch.as_object().contains("limits"))
+        throw std::invalid_argument("exchange.limits: not changeable at runtime (restart with a changed configuration)");
+    std::lock_guard lock(mutex_);
+    AppConfig config;
+    config.exchange = settings_;
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    emit_exchange_sections(out, config);
+    out << YAML::EndMap;
+    YAML::Node section = YAML::Load(out.c_str())["exchange"];
+    // JSON is YAML: the patch goes through the same decoder as the configuration file.
+    YAML::Node changes = YAML::Load(boost::json::serialize(patch));
+    for (const auto& kv : changes) section[kv.first.as<std::string>()] = kv.second;
+    try {
+        load_exchange(yaml::Context{"PATCH /api/v1/config"}, section, config);
+    } catch (const ConfigError& e) {
+        throw std::invalid_argument(e.what());
+    }
+    settings_ = config.exchange;
+    publish_locked(current_);
 }
 
 }  // namespace exosim::app

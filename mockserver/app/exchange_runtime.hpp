@@ -46,6 +46,11 @@ public:
     // apply on top of the configured directory; reset_overrides() returns to the configuration.
     // Unknown keys or bad values -> std::invalid_argument (nothing applied).
     void apply_overrides(const std::map<std::string, std::string>& overrides);
+    // PATCH /api/v1/config {"exchange": {...}}: keys of the YAML `exchange:` section merged over the
+    // current values and decoded by the configuration loader (same names, same checks). Applies to
+    // new sessions; `limits` need a restart (the throttle state holds them). Bad keys or values ->
+    // std::invalid_argument naming the key, nothing applied.
+    void patch_settings(const boost::json::value& patch);
     void reset_overrides();
     void reset();  // throttles, lockouts, clock offset, overrides
     // PEM (cert+key) signed by the local CA, created on demand.

@@ -374,3 +374,23 @@ def test_control_cli_options(tmp_path):
     off = subprocess.run([exe, "serve", "--print-config", "--no-control", "--data-dir", str(tmp_path)],
                          capture_output=True, text=True, timeout=30)
     assert "control: {enabled: false, address: 127.0.0.1, port: 8025}" in off.stdout
+
+
+def test_patch_exchange_settings_applies_to_new_sessions(exo):
+    api = exo.api
+    cfg = api.patch_config({"exchange": {"max_message_size": 1048576}})
+    assert cfg["exchange"]["max_message_size"] == 1048576
+    assert api.config()["exchange"]["max_message_size"] == 1048576
+    ctx = ssl.create_default_context(cafile=str(exo.ca_file))
+    ctx.check_hostname = False
+    with smtplib.SMTP("127.0.0.1", exo.port("submission"), timeout=10) as smtp:
+        smtp.starttls(context=ctx)
+        code, text = smtp.ehlo("client.example")
+        assert code == 250 and b"SIZE 1048576" in text.split(b"\n")
+    for bad, code in (({"exchange": {"no_such_key": 1}}, "invalid"),
+                      ({"exchange": {"max_message_size": "big"}}, "invalid"),
+                      ({"exchange": {"limits": {"messages_per_minute": 1}}}, "invalid")):
+        with pytest.raises(ApiError) as e:
+            api.patch_config(bad)
+        assert (e.value.status, e.value.code) == (400, code), bad
+    assert api.config()["exchange"]["max_message_size"] == 1048576   # a failed patch changes nothing
