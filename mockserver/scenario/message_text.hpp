@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scenario/client_view.hpp"
+#include "scenario/mime_entity.hpp"  // HeaderField, header_fields
 
 namespace exosim::scenario {
 
@@ -17,14 +18,6 @@ std::vector<std::string_view> body_lines(std::string_view raw);
 // RFC 5321 4.5.2: DATA bodies lose the terminator and one leading dot per line; BDAT bodies
 // are returned as sent.
 std::string message_text(const Body& body);
-
-struct HeaderField {
-    std::string name;   // as sent
-    std::string value;  // unfolded, leading blanks removed
-};
-
-// RFC 5322 2.2: header fields up to the first empty line; folded lines joined.
-std::vector<HeaderField> header_fields(std::string_view message);
 
 // The decoded content of the first MIME part whose filename= (Content-Disposition) or name=
 // (Content-Type) is `filename`; base64 and quoted-printable are decoded. nullopt: no such part.
