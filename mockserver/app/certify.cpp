@@ -1,5 +1,6 @@
 // `exosim certify`: an in-process server, the scenario slot on it, one run per scenario, reports.
 #include "app/certify.hpp"
+#include "app/server_options.hpp"
 
 #include <unistd.h>
 
@@ -190,19 +191,8 @@ public:
           ca_(data_dir_ / "tls"),
           exchange_((ca_.ensure_defaults(), std::make_shared<ExchangeRuntime>(config_, data_dir_))),
           store_(data_dir_, config_.capture),
-          slot_(registry_, [exchange = exchange_](const std::map<std::string, std::string>& overrides) {
-              if (overrides.empty()) exchange->reset_overrides();
-              else exchange->apply_overrides(overrides);
-          }) {
-        transport::ServerOptions so;
-        so.listeners = effective_listeners(config_);
-        so.threads = config_.threads;
-        so.policy_factory = make_policy_factory(config_, exchange_);
-        so.seen_address = [map = config_.address_map](std::string_view a) { return map.seen(a); };
-        so.store = &store_;
-        so.registry = &registry_;
-        so.ca = &ca_;
-        so.session_hook = slot_.session_hook(&ca_);
+          slot_(registry_, tenant_overrides(exchange_)) {
+        transport::ServerOptions so = server_options(config_, exchange_, store_, registry_, ca_, slot_);
         so.shutdown_grace = std::chrono::seconds(2);
         server_ = std::make_unique<transport::Server>(std::move(so));
         server_->start();

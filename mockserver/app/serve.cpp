@@ -5,6 +5,7 @@
 
 #include "app/exchange_runtime.hpp"
 #include "app/profiles.hpp"
+#include "app/server_options.hpp"
 #include "control/app_wiring.hpp"
 #include "control/config_json.hpp"
 #include "control/control_server.hpp"
@@ -77,19 +78,8 @@ int run_server(const AppConfig& config) {
     store::MessageStore store(data_dir, config.capture);
     transport::SessionRegistry registry;
     // The scenario armed through the control API (issue 4): scripts new sessions, keeps their trace.
-    harness::ScenarioSlot slot(registry, [exchange](const std::map<std::string, std::string>& overrides) {
-        if (overrides.empty()) exchange->reset_overrides();
-        else exchange->apply_overrides(overrides);
-    });
-    transport::ServerOptions so;
-    so.listeners = effective_listeners(config);
-    so.threads = config.threads;
-    so.policy_factory = make_policy_factory(config, exchange);
-    so.seen_address = [map = config.address_map](std::string_view a) { return map.seen(a); };
-    so.store = &store;
-    so.registry = &registry;
-    so.ca = &ca;
-    so.session_hook = slot.session_hook(&ca);
+    harness::ScenarioSlot slot(registry, tenant_overrides(exchange));
+    transport::ServerOptions so = server_options(config, exchange, store, registry, ca, slot);
     so.sink_factory = transport::transcript_sink_factory(data_dir, config.capture);
     so.handle_signals = true;
 
