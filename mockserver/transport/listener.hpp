@@ -1,9 +1,14 @@
 #pragma once
-// Internal to the transport: one bound listening socket and its accept loop.
-#include <atomic>
+// Internal to the transport: one configured listener, bound once per worker thread.
+//
+// Each worker io_context gets its own acceptor on the same address and port (SO_REUSEPORT), so the
+// kernel spreads connections over the workers and a session starts on the thread that accepted
+// it: no hand-off between threads per connection. Where SO_REUSEPORT is unavailable the listener
+// falls back to one acceptor that hands sessions out round-robin.
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,27 +19,30 @@ namespace exosim::transport::detail {
 
 class Listener {
 public:
-    // Picks the io_context (worker thread) that will own the next accepted connection.
-    using WorkerPicker = std::function<asio::io_context&()>;
-
     // Binds and listens at once (throws std::runtime_error naming the listener), so the bound
-    // port is known before any thread runs. The acceptor lives on `accept_context`.
-    Listener(asio::io_context& accept_context, std::shared_ptr<const ListenerRuntime> runtime);
+    // port is known before any thread runs. `workers` must not be empty and outlive the listener.
+    Listener(const std::vector<asio::io_context*>& workers, std::shared_ptr<const ListenerRuntime> runtime);
 
     std::uint16_t port() const { return port_; }
     const ListenerConfig& config() const { return runtime_->config; }
+    std::size_t acceptor_count() const { return acceptors_.size(); }
 
-    // Starts the accept loop. `services` outlives the listener.
-    void start(WorkerPicker pick, const SessionServices& services);
-    // Stops accepting; thread-safe (posts to the acceptor's executor).
+    // Starts the accept loops. `services` outlives the listener.
+    void start(const SessionServices& services);
+    // Stops accepting; thread-safe (posts to each acceptor's executor).
     void close();
 
 private:
-    asio::awaitable<void> accept_loop(WorkerPicker pick, const SessionServices& services);
+    asio::ip::tcp::acceptor open_acceptor(asio::io_context& context, const asio::ip::tcp::endpoint& endpoint,
+                                          bool reuse_port, boost::system::error_code& ec);
+    asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, const SessionServices& services);
+    asio::io_context& session_context(asio::ip::tcp::acceptor& acceptor);
 
-    asio::ip::tcp::acceptor acceptor_;
+    std::vector<asio::io_context*> workers_;
+    std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
     std::shared_ptr<const ListenerRuntime> runtime_;
     std::uint16_t port_ = 0;
+    std::size_t next_worker_ = 0;  // fallback round-robin; touched by the single accept loop only
 };
 
 // Logs an exception that ended a spawned coroutine (every co_spawn has one of these: STYLE 5).

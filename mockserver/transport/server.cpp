@@ -1,9 +1,10 @@
 // Threading model: N worker threads, each running its own io_context (DESIGN's preference, and
-// Beast's/Asio's "io_context per CPU" pattern). A connection is assigned round-robin to one worker
-// at accept time and lives there, so a session's coroutine, socket, engine and timers are touched
-// by one thread only: no strands, no locking on the hot path. Shared state (connection counters,
-// registry, store, session tracker) is mutex-protected and touched once per connection or event.
-// Blocking MessageStore::store (fsync) runs on a separate thread pool.
+// Beast's/Asio's "io_context per CPU" pattern). Each worker accepts on its own SO_REUSEPORT socket
+// (detail::Listener), and a connection lives on the worker that accepted it, so a session's
+// coroutine, socket, engine and timers are touched by one thread only: no strands, no locking on
+// the hot path. Shared state (connection counters, registry, store, session tracker) is
+// mutex-protected and touched once per connection or event. A disk store (fsync) runs on a
+// separate thread pool; memory and off capture store inline.
 #include "transport/server.hpp"
 
 #include <algorithm>
@@ -114,9 +115,6 @@ struct Server::Impl {
         services.close_linger = options.close_linger;
     }
 
-    asio::io_context& next_worker() {
-        return workers[next.fetch_add(1, std::memory_order_relaxed) % workers.size()]->context;
-    }
     void stop_threads();
 
     ServerOptions options;
@@ -126,7 +124,6 @@ struct Server::Impl {
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<std::unique_ptr<detail::Listener>> listeners;
     std::vector<BoundListener> bound;
-    std::atomic<std::size_t> next{0};
     asio::io_context signal_context{1};
     asio::executor_work_guard<asio::io_context::executor_type> signal_guard = asio::make_work_guard(signal_context);
     std::optional<asio::signal_set> signals;
@@ -150,13 +147,15 @@ void Server::start() {
     if (s.started) throw std::logic_error("server: already started");
     std::size_t n = s.options.threads ? s.options.threads : std::max(1u, std::thread::hardware_concurrency());
     for (std::size_t i = 0; i < n; ++i) s.workers.push_back(std::make_unique<Worker>());
+    std::vector<asio::io_context*> contexts;
+    for (auto& w : s.workers) contexts.push_back(&w->context);
     // Contexts and binds first: a configuration error leaves nothing running.
     for (const ListenerConfig& cfg : s.options.listeners) {
         auto runtime = std::make_shared<ListenerRuntime>();
         runtime->config = cfg;
         build_tls(cfg, s.options.ca, *runtime);
         runtime->limits = std::make_shared<ConnectionLimits>(cfg.limits);
-        auto listener = std::make_unique<detail::Listener>(s.workers[0]->context, std::move(runtime));
+        auto listener = std::make_unique<detail::Listener>(contexts, std::move(runtime));
         s.bound.push_back({cfg.name, cfg.address, listener->port(), cfg.profile, cfg.tls.mode, cfg.behaviour});
         s.listeners.push_back(std::move(listener));
     }
@@ -166,7 +165,7 @@ void Server::start() {
             if (!ec) s.signal_context.stop();
         });
     }
-    for (auto& listener : s.listeners) listener->start([&s]() -> asio::io_context& { return s.next_worker(); }, s.services);
+    for (auto& listener : s.listeners) listener->start(s.services);
     for (auto& w : s.workers) w->thread = std::thread([ctx = &w->context] { run_worker(*ctx); });
     s.started = true;
 }
@@ -191,9 +190,9 @@ void Server::shutdown() {
     for (auto& listener : s.listeners) listener->close();
     // Idle sessions get 421 4.3.2 from their engine; sessions in a transaction finish it first.
     for (const auto& control : s.tracker.snapshot()) {
-        asio::post(control->deadline.get_executor(), [control] {
+        asio::post(control->watchdog.get_executor(), [control] {
             control->shutdown_requested = true;
-            control->deadline.cancel();
+            control->watchdog.cancel();
         });
     }
     auto until = std::chrono::steady_clock::now() + s.options.shutdown_grace;

@@ -110,6 +110,8 @@ public:
         init_record();
     }
     ~Session() {
+        control_->session_alive = false;
+        control_->watchdog.cancel();
         finish(record_.close_reason.empty() ? "aborted" : record_.close_reason);
         services_.tracker->remove(tracker_handle_);
     }
@@ -142,6 +144,15 @@ private:
     asio::awaitable<void> serve_smtp();
     asio::awaitable<void> blackhole();
     void arm_deadline();
+    // Deadlines: deadline_ is when the current command (or data block, or stall) runs out. The
+    // watchdog sleeps until then and, if the deadline has not moved on, cancels the socket's
+    // pending operations; reads then report a timeout. Moving a deadline later costs nothing.
+    void set_deadline(Clock::time_point when);
+    void suspend_deadline() { set_deadline(Clock::time_point::max()); }  // phases with their own timer
+    void watch();
+    void on_watchdog(unsigned generation, const boost::system::error_code& ec);
+    void interrupt();
+    ReadResult interrupted_result() const;
     void on_chunk(std::string_view chunk);
     asio::awaitable<void> execute_pending();
     asio::awaitable<void> execute(core::Action& action);
@@ -169,7 +180,11 @@ private:
     AuthRedactor redactor_;
     SessionRecord record_;
     Clock::time_point started_;
-    Clock::time_point deadline_;
+    Clock::time_point deadline_ = Clock::time_point::max();
+    Clock::time_point watched_ = Clock::time_point::max();  // what the watchdog waits for; max: idle
+    unsigned watch_generation_ = 0;
+    bool expired_ = false;  // the watchdog fired at the deadline
+    bool reading_ = false;  // a read is pending: the only operation the watchdog cancels
     std::string pending_out_;  // replies coalesced into one write
     bool reply_sent_ = false;  // a reply went out since the deadline was armed
     bool in_data_ = false;
@@ -248,18 +263,16 @@ void Session::finish(std::string reason) {
 // --- I/O -------------------------------------------------------------------------------------
 
 asio::awaitable<ReadResult> Session::read_some(std::string_view& chunk) {
-    if (control_->shutdown_requested && !shutdown_told_) co_return ReadResult::shutdown;
+    if (ReadResult early = interrupted_result(); early != ReadResult::data) co_return early;
     if (!tls_) {
         ReadResult plain = co_await read_plain(chunk);
         co_return plain;
     }
     if (!tls_buffer_) tls_buffer_ = std::make_unique<std::array<char, read_chunk_size>>();
-    control_->deadline.expires_at(deadline_);
-    auto result = co_await (tls_->async_read_some(asio::buffer(*tls_buffer_), use_tuple) ||
-                            control_->deadline.async_wait(use_tuple));
-    if (result.index() == 1)
-        co_return control_->shutdown_requested && !shutdown_told_ ? ReadResult::shutdown : ReadResult::timeout;
-    auto [ec, n] = std::get<0>(result);
+    reading_ = true;
+    auto [ec, n] = co_await tls_->async_read_some(asio::buffer(*tls_buffer_), use_tuple);
+    reading_ = false;
+    if (ReadResult late = interrupted_result(); late != ReadResult::data) co_return late;
     if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) co_return ReadResult::eof;
     if (ec) co_return ReadResult::error;
     chunk = std::string_view(tls_buffer_->data(), n);
@@ -268,12 +281,11 @@ asio::awaitable<ReadResult> Session::read_some(std::string_view& chunk) {
 
 asio::awaitable<ReadResult> Session::read_plain(std::string_view& chunk) {
     for (;;) {
-        control_->deadline.expires_at(deadline_);
-        auto result = co_await (socket_.async_wait(tcp::socket::wait_read, use_tuple) ||
-                                control_->deadline.async_wait(use_tuple));
-        if (result.index() == 1)
-            co_return control_->shutdown_requested && !shutdown_told_ ? ReadResult::shutdown : ReadResult::timeout;
-        if (std::get<0>(std::get<0>(result))) co_return ReadResult::error;
+        reading_ = true;
+        auto [wait_ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_tuple);
+        reading_ = false;
+        if (ReadResult late = interrupted_result(); late != ReadResult::data) co_return late;
+        if (wait_ec) co_return ReadResult::error;
         auto& buffer = thread_read_buffer();
         boost::system::error_code ec;
         std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
@@ -285,7 +297,74 @@ asio::awaitable<ReadResult> Session::read_plain(std::string_view& chunk) {
     }
 }
 
+// A pending shutdown or an expired deadline, else ReadResult::data ("nothing to report").
+ReadResult Session::interrupted_result() const {
+    if (control_->shutdown_requested && !shutdown_told_) return ReadResult::shutdown;
+    if (expired_ || Clock::now() >= deadline_) return ReadResult::timeout;
+    return ReadResult::data;
+}
+
+void Session::set_deadline(Clock::time_point when) {
+    deadline_ = when;
+    if (when > Clock::now()) expired_ = false;
+    if (when < watched_) watch();  // sooner than the watchdog would wake: re-arm it
+}
+
+void Session::watch() {
+    watched_ = deadline_;
+    ++watch_generation_;
+    if (deadline_ == Clock::time_point::max()) {
+        control_->watchdog.cancel();
+        return;
+    }
+    control_->watchdog.expires_at(deadline_);
+    control_->watchdog.async_wait([control = control_, self = this, generation = watch_generation_](
+                                      const boost::system::error_code& ec) {
+        if (control->session_alive) self->on_watchdog(generation, ec);
+    });
+}
+
+void Session::on_watchdog(unsigned generation, const boost::system::error_code& ec) {
+    if (generation != watch_generation_) return;  // superseded by a re-arm
+    watched_ = Clock::time_point::max();
+    if (ec == asio::error::operation_aborted) {
+        // Server::shutdown: wake the session so it can tell the engine; keep the deadline.
+        if (control_->shutdown_requested && !shutdown_told_) interrupt();
+        if (deadline_ != Clock::time_point::max()) watch();
+        return;
+    }
+    if (Clock::now() < deadline_) {  // moved later while we slept
+        watch();
+        return;
+    }
+    expired_ = true;
+    interrupt();
+}
+
+// Only a pending read is cancelled: a write or a store in progress completes, and the next read
+// reports the shutdown or timeout before it waits.
+void Session::interrupt() {
+    if (!reading_) return;
+    boost::system::error_code ec;
+    socket_.cancel(ec);
+}
+
 asio::awaitable<bool> Session::write_all(std::string_view bytes) {
+    const std::size_t total = bytes.size();
+    if (!tls_) {
+        // Replies nearly always fit the socket buffer: one send, no timer, no suspension.
+        boost::system::error_code ec;
+        std::size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+        if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+            note("io-error", "write: " + ec.message());
+            co_return false;
+        }
+        if (!ec) bytes.remove_prefix(n);
+        if (bytes.empty()) {
+            record_.bytes_out += total;
+            co_return true;
+        }
+    }
     io_timer_.expires_after(config_.timeouts.command);
     auto buffer = asio::buffer(bytes.data(), bytes.size());
     std::variant<std::tuple<boost::system::error_code, std::size_t>, std::tuple<boost::system::error_code>> result;
@@ -301,7 +380,7 @@ asio::awaitable<bool> Session::write_all(std::string_view bytes) {
         note("io-error", "write: " + ec.message());
         co_return false;
     }
-    record_.bytes_out += bytes.size();
+    record_.bytes_out += total;
     co_return true;
 }
 
@@ -328,6 +407,7 @@ asio::awaitable<bool> Session::handshake() {
         note("tls-handshake-failed", "no TLS context on this listener");
         co_return false;
     }
+    suspend_deadline();     // TLS-03: the handshake has its own deadline (io_timer_)
     script_tls_ = context;  // the stream keeps a reference: keep the context alive with the session
     tls_.emplace(socket_, *context);
     SniSelector::set_local_address(tls_->native_handle(), &record_.local_address);
@@ -410,6 +490,7 @@ asio::awaitable<void> Session::linger() {
 
 asio::awaitable<void> Session::close_connection() {
     boost::system::error_code ec;
+    suspend_deadline();  // closing has its own short timers
     if (!socket_.is_open()) co_return;
     if (tls_ && !tls_broken_) {
         io_timer_.expires_after(tls_shutdown_timeout);
@@ -453,7 +534,6 @@ asio::awaitable<void> Session::run() {
         break;
     }
     if (config_.tls.mode == TlsMode::implicit) {
-        deadline_ = Clock::now() + config_.timeouts.tls_handshake;
         bool secured = co_await handshake();
         if (!secured) {
             co_await close_connection();
@@ -468,7 +548,7 @@ asio::awaitable<void> Session::run() {
 
 asio::awaitable<void> Session::blackhole() {
     note("blackhole", "listener behaviour: accept and never answer");
-    deadline_ = Clock::now() + config_.timeouts.blackhole;
+    set_deadline(Clock::now() + config_.timeouts.blackhole);
     for (;;) {
         std::string_view chunk;
         ReadResult r = co_await read_some(chunk);
@@ -488,9 +568,9 @@ void Session::arm_deadline() {
     auto now = Clock::now();
     bool in_data = engine_->in_message_data();
     if (in_data && !in_data_)
-        deadline_ = now + config_.timeouts.data_block;
+        set_deadline(now + config_.timeouts.data_block);
     else if (!in_data && (in_data_ || reply_sent_))
-        deadline_ = now + config_.timeouts.command;  // SR-20: armed once per command, not per read
+        set_deadline(now + config_.timeouts.command);  // SR-20: armed once per command, not per read
     in_data_ = in_data;
     reply_sent_ = false;
 }
@@ -501,7 +581,7 @@ void Session::on_chunk(std::string_view chunk) {
         // SR-21 (Postfix smtpd_min_data_rate): each octet of message data buys 1/rate s, but the
         // deadline never lies further ahead than one data-block timeout.
         auto earned = milliseconds(chunk.size() * 1000 / config_.timeouts.min_data_rate);
-        deadline_ = std::min(deadline_ + earned, Clock::now() + config_.timeouts.data_block);
+        set_deadline(std::min(deadline_ + earned, Clock::now() + config_.timeouts.data_block));
     }
     bool in_auth = engine_->phase() == core::Phase::auth;
     if (sink_ || (services_.registry && services_.registry->has_observers()))
@@ -632,9 +712,15 @@ asio::awaitable<void> Session::store_message(core::StoreMessage& message) {
     meta.received_at = std::chrono::system_clock::now();
     meta.annotations_json = std::move(message.annotations_json);  // policy's stored-copy annotations
     // RFC 5321 6.1: the 250 is produced by message_stored(), after store() returned (durable).
-    std::optional<std::string> id = co_await asio::co_spawn(
-        *services_.store_pool, store_on_pool(*services_.store, std::move(meta), std::move(message.content)),
-        asio::use_awaitable);
+    std::optional<std::string> id;
+    if (services_.store->mode() == store::CaptureMode::disk) {
+        id = co_await asio::co_spawn(*services_.store_pool,
+                                     store_on_pool(*services_.store, std::move(meta), std::move(message.content)),
+                                     asio::use_awaitable);
+    } else {
+        // Memory and off capture never block: no trip to the pool and back.
+        id = store_blocking(*services_.store, std::move(meta), message.content);
+    }
     if (id) {
         record_.message_ids.push_back(*id);
         if (services_.registry) services_.registry->update(record_);
@@ -647,7 +733,7 @@ asio::awaitable<void> Session::stall() {
     // the command deadline passes; then close without a word.
     co_await flush();
     note("stall");
-    deadline_ = Clock::now() + config_.timeouts.command;
+    set_deadline(Clock::now() + config_.timeouts.command);
     for (;;) {
         std::string_view chunk;
         ReadResult result = co_await read_some(chunk);

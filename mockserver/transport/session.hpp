@@ -36,11 +36,12 @@ struct ListenerRuntime {
 // The server's handle on one session, for shutdown. Touched only on the session's executor,
 // except through post().
 struct SessionControl {
-    explicit SessionControl(asio::any_io_executor ex) : deadline(std::move(ex)) {}
-    // The deadline of the current read. Cancelling it while shutdown_requested is set wakes the
-    // session so it can tell the engine.
-    asio::steady_timer deadline;
+    explicit SessionControl(asio::any_io_executor ex) : watchdog(std::move(ex)) {}
+    // The session's deadline watchdog (one long wait, not a timer per read). Cancelling it while
+    // shutdown_requested is set makes the session interrupt its pending read and tell the engine.
+    asio::steady_timer watchdog;
     bool shutdown_requested = false;
+    bool session_alive = true;  // cleared by the session's destructor; late handlers check it
 };
 
 class SessionTracker {

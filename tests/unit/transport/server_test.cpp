@@ -25,6 +25,37 @@ TEST_F(ServerTest, ReportsEphemeralPortsAndListeningLine) {
               "listening mx 127.0.0.1:" + std::to_string(port("mx")) + " profile=rfc tls=starttls");
 }
 
+// Each worker accepts on its own SO_REUSEPORT socket; a port another server already holds must
+// still fail as a plain bind does, not join that server's group and take half its connections.
+TEST_F(ServerTest, PortInUseByAnotherServerFailsWithAddressInUse) {
+    start({listener("mx")});
+    auto first = std::move(server_);
+    auto taken = listener("mx");
+    taken.port = first->listener("mx").port;
+    try {
+        start({taken});
+        FAIL() << "a second server bound a port in use";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), "listener 'mx': cannot bind 127.0.0.1:" + std::to_string(taken.port) +
+                                             ": Address already in use");
+    }
+    server_ = std::move(first);  // still serving
+    auto c = open_session();
+    c->send("QUIT\r\n");
+    EXPECT_EQ(c->read_reply().substr(0, 4), "221 ");
+}
+
+// Sessions land on both workers' acceptors; every one is served.
+TEST_F(ServerTest, ManyConcurrentSessionsAreAllServed) {
+    start({listener("mx")});
+    std::vector<std::unique_ptr<SmtpTestClient>> clients;
+    for (int i = 0; i < 24; ++i) clients.push_back(open_session());
+    for (auto& c : clients) {
+        c->send("NOOP\r\n");
+        EXPECT_EQ(c->read_reply(), "250 2.0.0 OK\r\n");
+    }
+}
+
 TEST_F(ServerTest, GreetingAndFullPlainSessionStoresBeforeThe250) {
     start({listener("mx")});
     auto c = open_session();
