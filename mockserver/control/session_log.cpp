@@ -9,11 +9,12 @@ SessionLog::SessionLog(bool keep_transcripts, std::size_t max_sessions, std::siz
 
 void SessionLog::on_session_started(const transport::SessionRecord& record) {
     if (!keep_) return;
-    boost::json::object first{{"t_ms", 0},  {"dir", "event"},     {"tls", record.tls_version},
-                              {"type", "session"}, {"detail", record.id}, {"started_at", utc_text(record.started)}};
     std::lock_guard lock(mutex_);
     if (transcripts_.count(record.id)) return;
-    transcripts_[record.id].records.push_back(std::move(first));
+    Entry& entry = transcripts_[record.id];
+    entry.id = record.id;
+    entry.started = record.started;
+    entry.start_tls = record.tls_version;
     order_.push_back(record.id);
     while (order_.size() > max_sessions_) {
         transcripts_.erase(order_.front());
@@ -21,15 +22,23 @@ void SessionLog::on_session_started(const transport::SessionRecord& record) {
     }
 }
 
+namespace {
+
+// Replies are in the transcript as the bytes written; their engine events add nothing.
+bool renders_nothing(const transport::TimedEvent& event) {
+    const auto* e = std::get_if<core::Event>(&event.data);
+    return e && std::holds_alternative<core::ReplyProduced>(*e);
+}
+
+}  // namespace
+
 void SessionLog::on_session_event(const transport::SessionRecord& record, const transport::TimedEvent& event) {
-    if (!keep_) return;
-    boost::json::object line = transcript_record(record, event);  // built outside the lock
-    if (line.empty()) return;
+    if (!keep_ || renders_nothing(event)) return;
     std::lock_guard lock(mutex_);
     auto it = transcripts_.find(record.id);
     if (it == transcripts_.end()) return;
-    if (it->second.records.size() >= max_records_) ++it->second.dropped;
-    else it->second.records.push_back(std::move(line));
+    if (it->second.items.size() + 1 >= max_records_) ++it->second.dropped;  // +1: the session record
+    else it->second.items.push_back({event, record.tls_version});
 }
 
 void SessionLog::on_session_ended(const transport::SessionRecord& record) {
@@ -37,20 +46,49 @@ void SessionLog::on_session_ended(const transport::SessionRecord& record) {
     std::lock_guard lock(mutex_);
     auto it = transcripts_.find(record.id);
     if (it == transcripts_.end()) return;
-    boost::json::object close{{"t_ms", record.ended ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                          *record.ended - record.started).count()
-                                                    : 0},
-                              {"dir", "event"}, {"tls", record.tls_version}, {"type", "close"},
-                              {"detail", record.close_reason}};
-    if (it->second.dropped) close["records_dropped"] = it->second.dropped;
-    it->second.records.push_back(std::move(close));
+    auto t_ms = record.ended
+                    ? std::chrono::duration_cast<std::chrono::milliseconds>(*record.ended - record.started).count()
+                    : 0;
+    it->second.close = Close{t_ms, record.tls_version, record.close_reason};
 }
 
 std::optional<boost::json::array> SessionLog::transcript(const std::string& session_id) const {
-    std::lock_guard lock(mutex_);
-    auto it = transcripts_.find(session_id);
-    if (it == transcripts_.end()) return std::nullopt;
-    return it->second.records;
+    std::optional<Entry> copy;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = transcripts_.find(session_id);
+        if (it == transcripts_.end()) return std::nullopt;
+        copy = it->second;
+    }
+    return render(*copy);  // outside the lock: sessions keep appending meanwhile
+}
+
+boost::json::array SessionLog::render(const Entry& entry) {
+    boost::json::array out;
+    out.push_back(boost::json::object{{"t_ms", 0},
+                                      {"dir", "event"},
+                                      {"tls", entry.start_tls},
+                                      {"type", "session"},
+                                      {"detail", entry.id},
+                                      {"started_at", utc_text(entry.started)}});
+    transport::SessionRecord as_then;
+    as_then.id = entry.id;
+    as_then.started = entry.started;
+    for (const Item& item : entry.items) {
+        as_then.tls_version = item.tls;
+        boost::json::object line = transcript_record(as_then, item.event);
+        if (!line.empty()) out.push_back(std::move(line));
+    }
+    if (entry.close) {
+        boost::json::object close{{"t_ms", entry.close->t_ms},
+                                  {"dir", "event"},
+                                  {"tls", entry.close->tls},
+                                  {"type", "close"},
+                                  {"detail", entry.close->reason}};
+        if (entry.dropped) close["records_dropped"] = entry.dropped;
+        out.push_back(std::move(close));
+    }
+    return out;
 }
 
 void SessionLog::reset() {

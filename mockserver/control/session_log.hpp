@@ -2,9 +2,11 @@
 // What the control API remembers about sessions beyond the registry: transcripts of recent
 // sessions when capture is not on disk (memory and off modes keep no transcript files), and the
 // reset point (POST /reset hides sessions that ended before it; the registry itself is append-only).
-// A SessionObserver: called on SMTP I/O threads, so it only appends under a short lock.
+// A SessionObserver: called on SMTP I/O threads, so it only appends typed events under a short
+// lock; the JSON records are rendered when the API asks for a transcript, not per event.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -39,10 +41,25 @@ public:
     bool hidden(const transport::SessionRecord& record) const;
 
 private:
-    struct Entry {
-        boost::json::array records;
-        std::size_t dropped = 0;
+    struct Item {
+        transport::TimedEvent event;
+        std::string tls;  // the session's TLS version when the event happened
     };
+    struct Close {
+        std::int64_t t_ms = 0;
+        std::string tls;
+        std::string reason;
+    };
+    struct Entry {
+        std::string id;
+        std::chrono::system_clock::time_point started;
+        std::string start_tls;
+        std::vector<Item> items;
+        std::size_t dropped = 0;
+        std::optional<Close> close;
+    };
+    static boost::json::array render(const Entry& entry);
+
     bool keep_;
     std::size_t max_sessions_;
     std::size_t max_records_;

@@ -7,24 +7,20 @@ namespace exosim::transport {
 SessionRegistry::SessionRegistry(std::size_t capacity) : capacity_(capacity) {}
 
 SessionRegistry::SubscriptionId SessionRegistry::subscribe(std::shared_ptr<SessionObserver> observer) {
-    std::lock_guard lock(mutex_);
-    observers_.emplace_back(next_id_, std::move(observer));
-    observer_count_ = observers_.size();
+    std::lock_guard lock(subscribe_mutex_);
+    auto list = std::make_shared<ObserverList>(*observers_.load());
+    list->emplace_back(next_id_, std::move(observer));
+    observer_count_ = list->size();
+    observers_.store(std::move(list));
     return next_id_++;
 }
 
 void SessionRegistry::unsubscribe(SubscriptionId id) {
-    std::lock_guard lock(mutex_);
-    std::erase_if(observers_, [id](const auto& entry) { return entry.first == id; });
-    observer_count_ = observers_.size();
-}
-
-std::vector<std::shared_ptr<SessionObserver>> SessionRegistry::observers() const {
-    std::lock_guard lock(mutex_);
-    std::vector<std::shared_ptr<SessionObserver>> out;
-    out.reserve(observers_.size());
-    for (const auto& entry : observers_) out.push_back(entry.second);
-    return out;
+    std::lock_guard lock(subscribe_mutex_);
+    auto list = std::make_shared<ObserverList>(*observers_.load());
+    std::erase_if(*list, [id](const auto& entry) { return entry.first == id; });
+    observer_count_ = list->size();
+    observers_.store(std::move(list));
 }
 
 void SessionRegistry::upsert(const SessionRecord& record) {
@@ -53,12 +49,14 @@ void SessionRegistry::upsert(const SessionRecord& record) {
 void SessionRegistry::started(const SessionRecord& record) {
     upsert(record);
     if (!has_observers()) return;
-    for (const auto& o : observers()) o->on_session_started(record);
+    auto list = observers();  // held: a range-for over *observers() would dangle
+    for (const auto& [id, o] : *list) o->on_session_started(record);
 }
 
 void SessionRegistry::event(const SessionRecord& record, const TimedEvent& event) {
     if (!has_observers()) return;
-    for (const auto& o : observers()) o->on_session_event(record, event);
+    auto list = observers();  // held: a range-for over *observers() would dangle
+    for (const auto& [id, o] : *list) o->on_session_event(record, event);
 }
 
 void SessionRegistry::update(const SessionRecord& record) { upsert(record); }
@@ -66,7 +64,8 @@ void SessionRegistry::update(const SessionRecord& record) { upsert(record); }
 void SessionRegistry::ended(const SessionRecord& record) {
     upsert(record);
     if (!has_observers()) return;
-    for (const auto& o : observers()) o->on_session_ended(record);
+    auto list = observers();  // held: a range-for over *observers() would dangle
+    for (const auto& [id, o] : *list) o->on_session_ended(record);
 }
 
 std::vector<SessionRecord> SessionRegistry::recent(std::size_t max) const {

@@ -110,7 +110,9 @@ public:
     bool has_observers() const { return observer_count_.load(std::memory_order_relaxed) != 0; }
 
 private:
-    std::vector<std::shared_ptr<SessionObserver>> observers() const;
+    using ObserverList = std::vector<std::pair<SubscriptionId, std::shared_ptr<SessionObserver>>>;
+    // Copy-on-write: a session takes the current list without a lock or a copy per event.
+    std::shared_ptr<const ObserverList> observers() const { return observers_.load(); }
     void upsert(const SessionRecord& record);
 
     std::size_t capacity_;
@@ -118,7 +120,8 @@ private:
     std::list<SessionRecord> sessions_;  // oldest first
     std::unordered_map<std::string, std::list<SessionRecord>::iterator> by_id_;
     std::size_t ended_count_ = 0;
-    std::vector<std::pair<SubscriptionId, std::shared_ptr<SessionObserver>>> observers_;
+    std::mutex subscribe_mutex_;  // serializes subscribe/unsubscribe (writers of observers_)
+    std::atomic<std::shared_ptr<const ObserverList>> observers_{std::make_shared<const ObserverList>()};
     SubscriptionId next_id_ = 1;
     std::atomic<std::size_t> observer_count_{0};
 };
