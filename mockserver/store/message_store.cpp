@@ -27,8 +27,9 @@ std::string errno_text(const std::string& what, const fs::path& p) {
     return what + " " + p.string() + ": " + std::strerror(errno);
 }
 
-// Writes `data` to a new file and fsyncs it; on failure sets `error` and leaves no file behind.
-bool write_synced(const fs::path& path, std::string_view data, std::string& error) {
+// Writes `data` to a new file (not yet durable: the batch commit syncs it); on failure sets
+// `error` and leaves no file behind.
+bool write_file(const fs::path& path, std::string_view data, std::string& error) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         error = errno_text("create", path);
@@ -42,7 +43,6 @@ bool write_synced(const fs::path& path, std::string_view data, std::string& erro
         if (n < 0) ok = false;
         else done += static_cast<std::size_t>(n);
     }
-    if (ok && ::fsync(fd) != 0) ok = false;
     if (!ok) error = errno_text("write", path);
     if (::close(fd) != 0 && ok) {
         ok = false;
@@ -157,32 +157,90 @@ std::optional<std::string> MessageStore::store(MessageMeta meta, std::string_vie
     return store_on_disk(meta, content);
 }
 
-// json before eml, both fsync'ed under temporary names; then the renames (json first, so a
-// visible .eml always has its .json) and one directory fsync that makes both durable.
+struct MessageStore::Commit {
+    fs::path tmp_json, tmp_eml, final_json, final_eml;
+    bool done = false;
+    bool ok = false;
+    std::string error;
+};
+
+// Writes both files under temporary names, then joins a batch commit (see the header).
 std::optional<std::string> MessageStore::store_on_disk(const MessageMeta& meta, std::string_view content) {
     const fs::path& dir = messages_dir_;
-    fs::path tmp_json = dir / (std::string(tmp_prefix) + meta.id + ".json");
-    fs::path tmp_eml = dir / (std::string(tmp_prefix) + meta.id + ".eml");
-    fs::path final_json = dir / (meta.id + ".json"), final_eml = dir / (meta.id + ".eml");
+    Commit request;
+    request.tmp_json = dir / (std::string(tmp_prefix) + meta.id + ".json");
+    request.tmp_eml = dir / (std::string(tmp_prefix) + meta.id + ".eml");
+    request.final_json = dir / (meta.id + ".json");
+    request.final_eml = dir / (meta.id + ".eml");
     std::string error;
-    bool ok = write_synced(tmp_json, meta_to_json(meta), error) && write_synced(tmp_eml, content, error);
-    if (ok && ::rename(tmp_json.c_str(), final_json.c_str()) != 0) {
-        ok = false;
-        error = errno_text("rename", final_json);
-    }
-    if (ok && ::rename(tmp_eml.c_str(), final_eml.c_str()) != 0) {
-        ok = false;
-        error = errno_text("rename", final_eml);
-    }
-    if (ok && !fsync_dir(dir)) {
-        ok = false;
-        error = errno_text("fsync", dir);
+    bool ok = write_file(request.tmp_json, meta_to_json(meta), error) && write_file(request.tmp_eml, content, error);
+    if (ok) {
+        ok = commit(request);
+        error = request.error;
     }
     if (ok) return meta.id;
-    for (const fs::path& p : {final_eml, final_json, tmp_eml, tmp_json}) ::unlink(p.c_str());
+    for (const fs::path& p : {request.final_eml, request.final_json, request.tmp_eml, request.tmp_json}) ::unlink(p.c_str());
     std::lock_guard lock(mutex_);
     last_error_ = error;
     return std::nullopt;
+}
+
+// Leader/follower: whoever finds no batch in progress takes everything queued (its own request
+// included) and commits it; the others wait, and one of those left queued leads the next batch.
+bool MessageStore::commit(Commit& request) {
+    std::unique_lock lock(commit_mutex_);
+    commit_queue_.push_back(&request);
+    while (!request.done) {
+        if (committing_) {
+            commit_done_.wait(lock);
+            continue;
+        }
+        committing_ = true;
+        std::vector<Commit*> batch;
+        batch.swap(commit_queue_);
+        lock.unlock();
+        commit_batch(batch);
+        lock.lock();
+        committing_ = false;
+        for (Commit* c : batch) c->done = true;
+        commit_done_.notify_all();
+    }
+    return request.ok;
+}
+
+// Barrier 1 (syncfs): every temporary file's data and inode, and its directory entry. Then the
+// renames, json first so a visible .eml always has its .json. Barrier 2 (directory fsync): the
+// renames. A failed barrier fails the whole batch (each store() then removes its files: 451).
+void MessageStore::commit_batch(std::vector<Commit*>& batch) {
+    auto fail_all = [&](const std::string& error) {
+        for (Commit* c : batch) {
+            c->ok = false;
+            if (c->error.empty()) c->error = error;
+        }
+    };
+    // Opened per batch: the directory may have been replaced since the last one.
+    int dir_fd = ::open(messages_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) {
+        fail_all(errno_text("open", messages_dir_));
+        return;
+    }
+    if (::syncfs(dir_fd) != 0) {
+        fail_all(errno_text("syncfs", messages_dir_));
+        ::close(dir_fd);
+        return;
+    }
+    for (Commit* c : batch) {
+        c->ok = true;
+        if (::rename(c->tmp_json.c_str(), c->final_json.c_str()) != 0) {
+            c->ok = false;
+            c->error = errno_text("rename", c->final_json);
+        } else if (::rename(c->tmp_eml.c_str(), c->final_eml.c_str()) != 0) {
+            c->ok = false;
+            c->error = errno_text("rename", c->final_eml);
+        }
+    }
+    if (::fsync(dir_fd) != 0) fail_all(errno_text("fsync", messages_dir_));
+    ::close(dir_fd);
 }
 
 std::vector<MessageMeta> MessageStore::list() const {

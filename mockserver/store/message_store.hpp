@@ -1,13 +1,22 @@
 #pragma once
 // Durable capture of accepted messages: <dir>/messages/<id>.eml + <id>.json. On disk mode a message
-// is fsync'ed (file and directory) before store() returns, and appears atomically (write to a
-// temporary name, fsync, rename, fsync the directory): never half-present after a crash.
+// is durable (data, inode and directory entry) before store() returns, and appears atomically
+// (written under a temporary name, made durable, renamed, the rename made durable): never
+// half-present after a crash.
+//
+// Group commit: concurrent store() calls share their durability barriers. Each caller writes its
+// temporary files; one of them (the leader) then syncs the whole batch with one syncfs(2), renames
+// every file of the batch, and makes the renames durable with one fsync of the directory. On the
+// 2-core reference VM (ext4 without a journal, virtio disk) repeated runs of
+// bench/fsync-patterns.c give 1.2-1.5x the messages/s of fsync-per-file with one writer and
+// 1.0-2.3x with sixteen; the disk's own noise is that wide.
 //
 // A message exists iff <id>.eml exists; its <id>.json is renamed into place first. On start the
 // store deletes leftover ".tmp-*" files and any .json or .eml without its partner (a store() that
 // had not returned, so nothing acknowledged is lost). Ids sort by arrival:
 // "20250131T123456789Z-000001-1a2b3c4d" (UTC time, per-process counter, per-process random).
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -77,6 +86,9 @@ public:
 private:
     std::string next_id();
     std::optional<std::string> store_on_disk(const MessageMeta& meta, std::string_view content);
+    struct Commit;
+    bool commit(Commit& request);               // waits until the request's batch is durable
+    void commit_batch(std::vector<Commit*>& batch);
     void recover();
 
     std::filesystem::path dir_;
@@ -89,6 +101,10 @@ private:
     std::uint64_t counter_ = 0;
     std::int64_t last_ms_ = 0;           // ids never go back when the wall clock does
     std::string last_error_;
+    std::mutex commit_mutex_;
+    std::condition_variable commit_done_;
+    std::vector<Commit*> commit_queue_;  // written, waiting for the next batch
+    bool committing_ = false;            // a leader is syncing a batch
 };
 
 }  // namespace exosim::store

@@ -249,21 +249,30 @@ TEST(MessageStore, RejectsUnsafeIds) {
     EXPECT_TRUE(fs::exists(dir.path() / "secret.eml"));
 }
 
-TEST(MessageStore, ConcurrentStores) {
+// Concurrent stores share batch commits (leader/follower): every one returns its own id, every
+// message is complete under its final name, and no temporary file is left behind.
+TEST(MessageStore, ConcurrentStoresShareBatchCommits) {
     TempDir dir;
     MessageStore store(dir.path(), CaptureMode::disk);
+    constexpr int threads_n = 16, per_thread = 10;
     std::vector<std::thread> threads;
-    std::vector<std::vector<std::string>> ids(4);
-    for (int t = 0; t < 4; ++t)
+    std::vector<std::vector<std::string>> ids(threads_n);
+    for (int t = 0; t < threads_n; ++t)
         threads.emplace_back([&, t] {
-            for (int i = 0; i < 10; ++i) ids[t].push_back(store.store(sample_meta(), "x").value_or(""));
+            for (int i = 0; i < per_thread; ++i)
+                ids[t].push_back(store.store(sample_meta(), "body " + std::to_string(t) + "/" + std::to_string(i)).value_or(""));
         });
     for (auto& th : threads) th.join();
     std::set<std::string> unique;
     for (auto& v : ids) unique.insert(v.begin(), v.end());
-    EXPECT_EQ(unique.size(), 40u);
+    EXPECT_EQ(unique.size(), std::size_t(threads_n * per_thread));
     EXPECT_FALSE(unique.contains(""));
-    EXPECT_EQ(store.list().size(), 40u);
+    EXPECT_EQ(store.list().size(), std::size_t(threads_n * per_thread));
+    for (int t = 0; t < threads_n; ++t)
+        for (int i = 0; i < per_thread; ++i)
+            EXPECT_EQ(store.get(ids[t][i])->content, "body " + std::to_string(t) + "/" + std::to_string(i));
+    for (const auto& e : fs::directory_iterator(dir.path() / "messages"))
+        EXPECT_FALSE(e.path().filename().string().starts_with(".tmp-")) << e.path();
 }
 
 TEST(MessageStore, WriteFailureReturnsNulloptAndLeavesNothing) {
