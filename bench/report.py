@@ -47,10 +47,20 @@ def ratio_text(a, b):
     return f"{a['msgs_per_s'] / b['msgs_per_s']:.2f}"
 
 
-def throughput_table(rows):
-    cells = {}
+def median_rows(rows):
+    """One row per (transport, driver, sessions, size, peer): the run with the median rate."""
+    groups = {}
     for r in rows:
-        cells[(r["tls"], r["tool"], r["sessions"], r["size"], peer_of(r))] = r
+        groups.setdefault((r["tls"], r["tool"], r["sessions"], r["size"], peer_of(r)), []).append(r)
+    cells = {}
+    for key, runs in groups.items():
+        runs.sort(key=lambda r: r["msgs_per_s"])
+        cells[key] = dict(runs[(len(runs) - 1) // 2], rounds=len(runs))
+    return cells
+
+
+def throughput_table(rows):
+    cells = median_rows(rows)
     keys = sorted({k[:4] for k in cells}, key=lambda k: (k[0] != "none", k[1] != "smtp-source", k[3], k[2]))
     peers = [p for p in PEERS if any(k[4] == p for k in cells)]
     ratios = [(a, b) for a, b in RATIOS if a in peers and b in peers]
@@ -117,7 +127,8 @@ def main():
     if a.meta:
         print("Run: " + ", ".join(a.meta) + "\n")
     print(table)
-    print("\n† hit the per-cell time cap: rate from the messages completed.  "
+    print("\nEach figure is the median of the rounds run (peers measured in turn within each round).  "
+          "† hit the per-cell time cap: rate from the messages completed.  "
           "! some messages failed (see the JSON lines).  "
           "smtp-sink has no STARTTLS.\n")
     if idle:

@@ -2,9 +2,12 @@
 # One-shot loopback benchmark: exosim (capture off, capture disk) against Postfix's smtp-sink and
 # aiosmtpd. Throughput at 1/10/100 sessions x 1 KiB/100 KiB x plain/STARTTLS, then memory per idle
 # connection. Prints a Markdown table (bench/report.py) and keeps the raw JSON lines.
+# All peers run at once (each on its own port, idle unless measured); every cell is measured for
+# each peer in turn, --rounds times with the order rotated, and the report takes the median, so
+# the machine's drift hits every peer alike.
 #
 #   bench/run.sh [--quick] [--peers "exosim-off exosim-disk smtp-sink aiosmtpd"] [--no-idle]
-#                [--idle-only] [--idle-count N] [--reuse] [--cap SECONDS] [--out DIR] [--keep]
+#                [--idle-only] [--idle-count N] [--rounds N] [--reuse] [--cap SECONDS] [--out DIR] [--keep]
 #
 # Environment: EXOSIM_BIN (default build/bin/exosim), LOADGEN (default: build it),
 # BENCH_BUILD_DIR (standalone loadgen build, default build-bench/), BENCH_TMP (data dirs;
@@ -15,9 +18,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$REPO/bench
 PY=/usr/bin/python3
 
-QUICK=0 IDLE=1 THROUGHPUT=1 REUSE=0 KEEP=0 CAP="" IDLE_COUNT="" OUT=""
+QUICK=0 IDLE=1 THROUGHPUT=1 REUSE=0 KEEP=0 CAP="" IDLE_COUNT="" OUT="" ROUNDS=3
 PEERS="exosim-off exosim-disk smtp-sink aiosmtpd"
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) QUICK=1 ;;
@@ -25,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --no-idle) IDLE=0 ;;
     --idle-only) THROUGHPUT=0 ;;
     --idle-count) IDLE_COUNT=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
     --reuse) REUSE=1 ;;
     --cap) CAP=$2; shift ;;
     --out) OUT=$2; shift ;;
@@ -42,7 +46,7 @@ SIZES="1024 102400"
 if [[ $QUICK == 1 ]]; then
   N_1K=300; N_100K=60; AIO_DIV=3; CAP=${CAP:-4}; IDLE_COUNT=${IDLE_COUNT:-1000}
 else
-  N_1K=2000; N_100K=500; AIO_DIV=4; CAP=${CAP:-10}; IDLE_COUNT=${IDLE_COUNT:-5000}
+  N_1K=1000; N_100K=250; AIO_DIV=4; CAP=${CAP:-10}; IDLE_COUNT=${IDLE_COUNT:-5000}
 fi
 PER_CONN=1; SRC_REUSE=""
 [[ $REUSE == 1 ]] && { PER_CONN=0; SRC_REUSE="-d"; }
@@ -165,7 +169,8 @@ start_exosim() {  # $1: off|disk, $2: instance dir
   [[ -x $EXOSIM ]] || return 1
   mkdir -p "$dir"
   exosim_config "$capture" > "$dir/exosim.yaml"
-  "$EXOSIM" serve --config "$dir/exosim.yaml" --data-dir "$dir/data" > "$dir/stdout.log" 2>&1 &
+  # Control API on a free port: two exosim peers run side by side.
+  "$EXOSIM" serve --config "$dir/exosim.yaml" --data-dir "$dir/data" --control 127.0.0.1:0 > "$dir/stdout.log" 2>&1 &
   PID=$!; SERVER_PIDS+=("$PID")
   if PORT=$(wait_listening "$dir/stdout.log" bench "$PID"); then return 0; fi
   stop_server "$PID"
@@ -253,21 +258,37 @@ print("  %-12s %-11s %-8s s=%-3d %6dB %5d/%-5d msgs %8.1f msg/s%s%s" % (r["label
   " TIMEOUT" if r.get("timed_out") else "", (" ERR "+r.get("first_error","")) if r.get("errors") else ""))' "$1" >&2
 }
 
-throughput_peer() {
-  local peer=$1 line
-  if ! start_peer "$peer" run; then log "$peer: could not start, skipping its cells"; return; fi
-  log "$peer listening on 127.0.0.1:$PORT (pid $PID)"
+measure_cell() {  # peer port size sessions
+  local peer=$1 port=$2 size=$3 s=$4 n line
+  n=$(cell_count "$peer" "$size" "$s")
+  line=$(run_smtp_source "$peer" "$port" "$s" "$size" "$n"); echo "$line" >> "$RESULTS"; summarize "$line"
+  line=$(run_loadgen "$peer" "$port" none "$s" "$size" "$n"); [[ -n $line ]] && { echo "$line" >> "$RESULTS"; summarize "$line"; }
+  if supports_starttls "$peer"; then
+    line=$(run_loadgen "$peer" "$port" starttls "$s" "$size" "$n"); [[ -n $line ]] && { echo "$line" >> "$RESULTS"; summarize "$line"; }
+  fi
+}
+
+throughput_all() {
+  local -A port_of=() pid_of=()
+  local peer
+  for peer in $PEERS; do
+    if ! start_peer "$peer" run; then log "$peer: could not start, skipping its cells"; continue; fi
+    port_of[$peer]=$PORT; pid_of[$peer]=$PID
+    log "$peer listening on 127.0.0.1:$PORT (pid $PID)"
+  done
+  local running=() round size s i k
+  for peer in $PEERS; do [[ -n ${port_of[$peer]:-} ]] && running+=("$peer"); done
   for size in $SIZES; do
     for s in $CONCS; do
-      local n; n=$(cell_count "$peer" "$size" "$s")
-      line=$(run_smtp_source "$peer" "$PORT" "$s" "$size" "$n"); echo "$line" >> "$RESULTS"; summarize "$line"
-      line=$(run_loadgen "$peer" "$PORT" none "$s" "$size" "$n"); [[ -n $line ]] && { echo "$line" >> "$RESULTS"; summarize "$line"; }
-      if supports_starttls "$peer"; then
-        line=$(run_loadgen "$peer" "$PORT" starttls "$s" "$size" "$n"); [[ -n $line ]] && { echo "$line" >> "$RESULTS"; summarize "$line"; }
-      fi
+      for ((round = 0; round < ROUNDS; round++)); do
+        for ((i = 0; i < ${#running[@]}; i++)); do  # order rotated each round
+          k=$(( (i + round) % ${#running[@]} )); peer=${running[$k]}
+          measure_cell "$peer" "${port_of[$peer]}" "$size" "$s"
+        done
+      done
     done
   done
-  stop_server "$PID"
+  for peer in "${running[@]}"; do stop_server "${pid_of[$peer]}"; done
 }
 
 idle_peer() {
@@ -301,10 +322,10 @@ LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 if awk -v l="$LOAD_START" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
   log "warning: load average $LOAD_START on $(nproc) CPUs: figures will be noisy"
 fi
-log "matrix: sessions {$CONCS} x sizes {$SIZES} x {plain, starttls}; cap ${CAP}s/cell; peers: $PEERS"
+log "matrix: sessions {$CONCS} x sizes {$SIZES} x {plain, starttls}; cap ${CAP}s/cell; $ROUNDS rounds; peers: $PEERS"
 log "work dir $WORK ($(findmnt -n -o FSTYPE -T "$WORK" 2>/dev/null || echo '?')); loadgen $LOADGEN"
 if [[ $THROUGHPUT == 1 ]]; then
-  for peer in $PEERS; do throughput_peer "$peer"; done
+  throughput_all
 fi
 if [[ $IDLE == 1 ]]; then
   log "idle connections: $IDLE_COUNT per peer"
@@ -313,5 +334,5 @@ fi
 log "done in $(( $(date +%s) - START ))s; raw results in $OUT"
 
 "$PY" "$BENCH/report.py" --throughput "$RESULTS" --idle "$IDLE_RESULTS" \
-  --meta "quick=$QUICK" "cap_s=$CAP" "idle_count=$IDLE_COUNT" "per_connection=$PER_CONN" \
+  --meta "quick=$QUICK" "rounds=$ROUNDS" "cap_s=$CAP" "idle_count=$IDLE_COUNT" "per_connection=$PER_CONN" \
   "cpus=$(nproc)" "loadavg_start=$LOAD_START" "loadavg_end=$(cut -d' ' -f1 /proc/loadavg)" "data_fs=$(findmnt -n -o FSTYPE -T "$WORK" 2>/dev/null)" | tee "$OUT/report.md"
