@@ -9,7 +9,8 @@
 #   bench/run.sh [--quick] [--peers "exosim-off exosim-disk smtp-sink aiosmtpd"] [--no-idle]
 #                [--idle-only] [--idle-count N] [--rounds N] [--reuse] [--cap SECONDS] [--out DIR] [--keep]
 #
-# Environment: EXOSIM_BIN (default build/bin/exosim), LOADGEN (default: build it),
+# Environment: EXOSIM_BIN (default build/bin/exosim), EXOSIM_THREADS (exosim's I/O threads, default
+# 0 = exosim's own default), LOADGEN (default: build it),
 # BENCH_BUILD_DIR (standalone loadgen build, default build-bench/), BENCH_TMP (data dirs;
 # default /var/tmp, a disk-backed filesystem so fsync costs what it costs).
 set -uo pipefail
@@ -158,6 +159,7 @@ exosim_config() {
   [[ $EXOSIM_LIMITS == 1 ]] && limits=", limits: {max_connections: 20000, max_per_client: 20000}"
   cat <<EOF
 capture: $capture
+threads: ${EXOSIM_THREADS:-0}
 listeners:
   - {name: bench, profile: rfc, address: 127.0.0.1, port: 0, tls: {mode: starttls, min: "1.2", max: "1.3"}$limits}
 accounts: []
