@@ -4,8 +4,9 @@
 
 namespace exosim::control {
 
-SessionLog::SessionLog(bool keep_transcripts, std::size_t max_sessions, std::size_t max_records)
-    : keep_(keep_transcripts), max_sessions_(max_sessions), max_records_(max_records) {}
+SessionLog::SessionLog(bool keep_transcripts, std::size_t max_sessions, std::size_t max_records,
+                       std::size_t max_wire_bytes)
+    : keep_(keep_transcripts), max_sessions_(max_sessions), max_records_(max_records), max_wire_bytes_(max_wire_bytes) {}
 
 void SessionLog::on_session_started(const transport::SessionRecord& record) {
     if (!keep_) return;
@@ -37,8 +38,30 @@ void SessionLog::on_session_event(const transport::SessionRecord& record, const 
     std::lock_guard lock(mutex_);
     auto it = transcripts_.find(record.id);
     if (it == transcripts_.end()) return;
-    if (it->second.items.size() + 1 >= max_records_) ++it->second.dropped;  // +1: the session record
-    else it->second.items.push_back({event, record.tls_version});
+    Entry& entry = it->second;
+    if (entry.items.size() + 1 >= max_records_) {  // +1: the session record
+        ++entry.dropped;
+        return;
+    }
+    const auto* chunk = std::get_if<transport::WireChunk>(&event.data);
+    if (!chunk) {
+        entry.items.push_back({event, record.tls_version});
+        return;
+    }
+    const std::size_t room = max_wire_bytes_ - std::min(entry.wire_bytes, max_wire_bytes_);
+    if (room == 0) {
+        entry.wire_bytes_dropped += chunk->bytes.size();
+        return;
+    }
+    if (chunk->bytes.size() <= room) {
+        entry.items.push_back({event, record.tls_version});
+        entry.wire_bytes += chunk->bytes.size();
+        return;
+    }
+    transport::TimedEvent cut{event.at, transport::WireChunk{chunk->direction, chunk->bytes.substr(0, room), chunk->tls}};
+    entry.items.push_back({std::move(cut), record.tls_version});
+    entry.wire_bytes += room;
+    entry.wire_bytes_dropped += chunk->bytes.size() - room;
 }
 
 void SessionLog::on_session_ended(const transport::SessionRecord& record) {
@@ -86,6 +109,7 @@ boost::json::array SessionLog::render(const Entry& entry) {
                                   {"type", "close"},
                                   {"detail", entry.close->reason}};
         if (entry.dropped) close["records_dropped"] = entry.dropped;
+        if (entry.wire_bytes_dropped) close["wire_bytes_dropped"] = entry.wire_bytes_dropped;
         out.push_back(std::move(close));
     }
     return out;

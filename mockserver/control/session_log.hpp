@@ -23,12 +23,15 @@ namespace exosim::control {
 class SessionLog : public transport::SessionObserver {
 public:
     // Limits keep a long-running server's memory bounded: the oldest session's transcript goes
-    // first; a session past max_records keeps its first records and counts the rest.
+    // first; a session past max_records keeps its first records and counts the rest; past
+    // max_wire_bytes of wire data (a 150 MB message is legal) its wire records are cut there and
+    // the rest is counted. Worst case: max_sessions x max_wire_bytes (200 x 256 KiB = 50 MiB).
     static constexpr std::size_t default_sessions = 200;
     static constexpr std::size_t default_records = 10000;
+    static constexpr std::size_t default_wire_bytes = 256 * 1024;
 
     SessionLog(bool keep_transcripts, std::size_t max_sessions = default_sessions,
-               std::size_t max_records = default_records);
+               std::size_t max_records = default_records, std::size_t max_wire_bytes = default_wire_bytes);
 
     void on_session_started(const transport::SessionRecord& record) override;
     void on_session_event(const transport::SessionRecord& record, const transport::TimedEvent& event) override;
@@ -56,6 +59,8 @@ private:
         std::string start_tls;
         std::vector<Item> items;
         std::size_t dropped = 0;
+        std::size_t wire_bytes = 0;          // kept
+        std::uint64_t wire_bytes_dropped = 0;
         std::optional<Close> close;
     };
     static boost::json::array render(const Entry& entry);
@@ -63,6 +68,7 @@ private:
     bool keep_;
     std::size_t max_sessions_;
     std::size_t max_records_;
+    std::size_t max_wire_bytes_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Entry> transcripts_;
     std::deque<std::string> order_;  // oldest first

@@ -110,6 +110,32 @@ TEST(SessionLog, KeepsBoundedTranscripts) {
     EXPECT_EQ(c->back().at("records_dropped"), 3);
 }
 
+// A huge message must not make the in-memory transcript huge: wire data past the budget is cut
+// and counted, other records are still kept.
+TEST(SessionLog, CutsWireDataPastTheByteBudget) {
+    SessionLog log(true, /*max_sessions=*/2, /*max_records=*/100, /*max_wire_bytes=*/10);
+    transport::SessionRecord r;
+    r.id = "A";
+    log.on_session_started(r);
+    auto wire = [&](std::string bytes) {
+        log.on_session_event(r, {std::chrono::milliseconds(1), transport::WireChunk{transport::Direction::in, std::move(bytes), false}});
+    };
+    wire("1234");
+    wire("56789abcdef");  // 6 of these fit
+    wire("more");
+    log.on_session_event(r, {std::chrono::milliseconds(2), transport::TransportNote{"timeout", "data"}});
+    r.ended = r.started;
+    r.close_reason = "timeout";
+    log.on_session_ended(r);
+    auto t = log.transcript("A");
+    ASSERT_TRUE(t);
+    ASSERT_EQ(t->size(), 5u);  // session, 2 wire records, the note, close
+    EXPECT_EQ(t->at(1).at("bytes"), "1234");
+    EXPECT_EQ(t->at(2).at("bytes"), "56789a");
+    EXPECT_EQ(t->at(3).at("type"), "transport");  // the note
+    EXPECT_EQ(t->back().at("wire_bytes_dropped"), 9);
+}
+
 TEST(SessionLog, ResetHidesEndedSessions) {
     SessionLog log(false);
     transport::SessionRecord ended;
