@@ -25,7 +25,6 @@ public:
 
     std::uint16_t port() const { return port_; }
     const ListenerConfig& config() const { return runtime_->config; }
-    std::size_t acceptor_count() const { return acceptors_.size(); }
 
     // Starts the accept loops. `services` outlives the listener.
     void start(const SessionServices& services);
