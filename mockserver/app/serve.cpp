@@ -3,6 +3,7 @@
 #include <iostream>
 #include <system_error>
 
+#include "app/allocator_tuning.hpp"
 #include "app/exchange_runtime.hpp"
 #include "app/profiles.hpp"
 #include "app/server_options.hpp"
@@ -61,6 +62,7 @@ std::unique_ptr<control::ControlServer> start_control(const AppConfig& config, c
 }
 
 int run_server(const AppConfig& config) {
+    keep_freed_memory_for_reuse();
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
     if (ec) {

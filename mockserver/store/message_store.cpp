@@ -159,6 +159,7 @@ std::optional<std::string> MessageStore::store(MessageMeta meta, std::string_vie
 
 struct MessageStore::Commit {
     fs::path tmp_json, tmp_eml, final_json, final_eml;
+    std::condition_variable wake;  // its batch is done, or it is first in line to lead the next
     bool done = false;
     bool ok = false;
     std::string error;
@@ -186,13 +187,15 @@ std::optional<std::string> MessageStore::store_on_disk(const MessageMeta& meta, 
 }
 
 // Leader/follower: whoever finds no batch in progress takes everything queued (its own request
-// included) and commits it; the others wait, and one of those left queued leads the next batch.
+// included) and commits it; the others wait, and the first of those left queued leads the next
+// batch. Each request has its own condition variable, so a finished batch wakes its members and
+// the next leader only, not every thread still waiting for a later batch.
 bool MessageStore::commit(Commit& request) {
     std::unique_lock lock(commit_mutex_);
     commit_queue_.push_back(&request);
     while (!request.done) {
         if (committing_) {
-            commit_done_.wait(lock);
+            request.wake.wait(lock);
             continue;
         }
         committing_ = true;
@@ -202,8 +205,12 @@ bool MessageStore::commit(Commit& request) {
         commit_batch(batch);
         lock.lock();
         committing_ = false;
-        for (Commit* c : batch) c->done = true;
-        commit_done_.notify_all();
+        // Notified under the lock: a woken request cannot return (and free its Commit) before.
+        for (Commit* c : batch) {
+            c->done = true;
+            if (c != &request) c->wake.notify_one();
+        }
+        if (!commit_queue_.empty()) commit_queue_.front()->wake.notify_one();
     }
     return request.ok;
 }

@@ -102,7 +102,6 @@ private:
     std::int64_t last_ms_ = 0;           // ids never go back when the wall clock does
     std::string last_error_;
     std::mutex commit_mutex_;
-    std::condition_variable commit_done_;
     std::vector<Commit*> commit_queue_;  // written, waiting for the next batch
     bool committing_ = false;            // a leader is syncing a batch
 };

@@ -34,10 +34,15 @@ Transcript::Transcript(const fs::path& data_dir, std::string session_id, Capture
     : session_id_(std::move(session_id)), mode_(mode), start_(std::chrono::steady_clock::now()) {
     if (!is_safe_file_id(session_id_)) throw std::invalid_argument("transcript: unsafe session id");
     if (mode_ == CaptureMode::disk) {
-        std::error_code ec;
-        fs::create_directories(sessions_dir(data_dir), ec);
         path_ = sessions_dir(data_dir) / (session_id_ + ".jsonl");
-        fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        auto open_file = [&] { return ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); };
+        fd_ = open_file();
+        // The directory exists after the first session: create it only when it is missing.
+        if (fd_ < 0 && errno == ENOENT) {
+            std::error_code ec;
+            fs::create_directories(sessions_dir(data_dir), ec);
+            fd_ = open_file();
+        }
         ok_ = fd_ >= 0;
     }
     json::object o{{"t_ms", 0}, {"dir", "event"}, {"tls", tls_}, {"type", "session"}, {"detail", session_id_},

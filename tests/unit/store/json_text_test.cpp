@@ -29,6 +29,22 @@ TEST(JsonText, Utf8ValidityTable) {
     for (const Case& c : cases) EXPECT_EQ(is_valid_utf8(c.text), c.valid) << testing::PrintToString(c.text);
 }
 
+// The validator skips ASCII eight bytes at a time: a bad byte or a sequence at any offset of a
+// long text, across those eight-byte steps, must still be judged.
+TEST(JsonText, Utf8ValidityAtEveryOffsetOfALongText) {
+    for (std::size_t pos = 0; pos < 40; ++pos) {
+        std::string text(40, 'a');
+        text[pos] = '\xff';
+        EXPECT_FALSE(is_valid_utf8(text)) << pos;
+        text[pos] = '\x80';
+        EXPECT_FALSE(is_valid_utf8(text)) << pos;
+        std::string euro = std::string(40, 'a').insert(pos, "\xe2\x82\xac");
+        EXPECT_TRUE(is_valid_utf8(euro)) << pos;
+        std::string cut = std::string(40, 'a').insert(pos, "\xe2\x82");
+        EXPECT_FALSE(is_valid_utf8(cut)) << pos;
+    }
+}
+
 TEST(JsonText, ReplacesInvalidSequences) {
     EXPECT_EQ(to_valid_utf8("caf\xe9!"), "caf\xef\xbf\xbd!");
     EXPECT_EQ(to_valid_utf8("\xe2\x82" "A"), "\xef\xbf\xbd" "A");
