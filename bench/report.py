@@ -77,6 +77,37 @@ def throughput_table(rows):
     return "\n".join(out), cells
 
 
+def cpu_per_message(r):
+    """Server CPU µs per accepted message in one run; None when not measured."""
+    if r.get("server_cpu_s") is None or not r.get("messages_ok"):
+        return None
+    return r["server_cpu_s"] * 1e6 / r["messages_ok"]
+
+
+def cpu_table(rows):
+    """Median server CPU per message over the rounds, plain cells: what each server spends, which
+    does not depend on how the machine's cores were shared with the driver."""
+    groups = {}
+    for r in rows:
+        v = cpu_per_message(r)
+        if r["tls"] == "none" and v is not None:
+            groups.setdefault((r["tool"], r["sessions"], r["size"], peer_of(r)), []).append(v)
+    if not groups:
+        return None, {}
+    med = {k: sorted(v)[(len(v) - 1) // 2] for k, v in groups.items()}
+    keys = sorted({k[:3] for k in med}, key=lambda k: (k[0] != "smtp-source", k[2], k[1]))
+    peers = [p for p in PEERS if any(k[3] == p for k in med)]
+    ratios = [(a, b) for a, b in RATIOS if a in peers and b in peers and b == "smtp-sink"]
+    head = ["driver", "sessions", "size"] + [TITLES[p] for p in peers] + [f"{SHORT[a]}/{SHORT[b]}" for a, b in ratios]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for k in keys:
+        got = {p: med.get(k + (p,)) for p in peers}
+        vals = [f"{got[p]:,.0f}" if got[p] is not None else "–" for p in peers]
+        vals += [f"{got[a] / got[b]:.2f}" if got[a] and got[b] else "–" for a, b in ratios]
+        out.append("| " + " | ".join([k[0], str(k[1]), size_label(k[2])] + vals) + " |")
+    return "\n".join(out), med
+
+
 def idle_table(rows):
     out = ["| server | connections greeted | still open | VmRSS before → after (KiB) | KiB per idle connection |",
            "|---|---|---|---|---|"]
@@ -87,7 +118,7 @@ def idle_table(rows):
     return "\n".join(out)
 
 
-def targets(cells, idle):
+def targets(cells, idle, cpu):
     """The issue's targets, checked on the plain cells driven by smtp-source."""
     lines = []
 
@@ -114,6 +145,12 @@ def targets(cells, idle):
     if ceiling:
         lines.append(f"- for scale: smtp-sink (discards, no disk) reaches {min(ceiling):.2f}-{max(ceiling):.2f}× "
                      f"aiosmtpd in the same cells; the drivers and the shared cores cap what any server shows here")
+    # Server CPU per message: how much each server costs per message, whatever the scheduler did.
+    cheaper = [cpu[k] / cpu[k[:3] + ("smtp-sink",)] for k in cpu
+               if k[0] == "smtp-source" and k[3] == "exosim-off" and cpu.get(k[:3] + ("smtp-sink",))]
+    if cheaper:
+        lines.append(f"- for scale: exosim (capture off) spends {min(cheaper):.2f}-{max(cheaper):.2f}× smtp-sink's "
+                     f"server CPU per message in the smtp-source cells")
     for r in idle:
         if peer_of(r).startswith("exosim") and r["kib_per_conn"] is not None:
             verdict = "PASS" if r["kib_per_conn"] < 16 and r["greeted"] == r["requested"] else "FAIL"
@@ -138,12 +175,18 @@ def main():
           "† hit the per-cell time cap: rate from the messages completed.  "
           "! some messages failed (see the JSON lines).  "
           "smtp-sink has no STARTTLS.\n")
+    ctable, cpu = cpu_table(rows)
+    if ctable:
+        print("## Server CPU per message (µs, plain)\n")
+        print(ctable)
+        print("\nMedian over the rounds of the server's CPU time (all its threads, user + system, from "
+              "/proc/PID/task/*/schedstat) during the run, divided by the messages accepted.\n")
     if idle:
         print("## Memory per idle connection\n")
         print(idle_table(idle))
         print()
     print("## Targets (issue 2)\n")
-    print(targets(cells, idle))
+    print(targets(cells, idle, cpu))
     return 0
 
 

@@ -255,18 +255,44 @@ run_loadgen() {  # peer port tls sessions size count
 summarize() {  # one JSON line -> short log
   "$PY" -c 'import json,sys
 r=json.loads(sys.argv[1])
-print("  %-12s %-11s %-8s s=%-3d %6dB %5d/%-5d msgs %8.1f msg/s%s%s" % (r["label"][5:], r["tool"], r["tls"],
-  r["sessions"], r["size"], r["messages_ok"], r["messages_requested"], r["msgs_per_s"],
+cpu=" %6.0f us cpu/msg" % (r["server_cpu_s"]*1e6/r["messages_ok"]) if r.get("server_cpu_s") is not None and r["messages_ok"] else ""
+print("  %-12s %-11s %-8s s=%-3d %6dB %5d/%-5d msgs %8.1f msg/s%s%s%s" % (r["label"][5:], r["tool"], r["tls"],
+  r["sessions"], r["size"], r["messages_ok"], r["messages_requested"], r["msgs_per_s"], cpu,
   " TIMEOUT" if r.get("timed_out") else "", (" ERR "+r.get("first_error","")) if r.get("errors") else ""))' "$1" >&2
 }
 
-measure_cell() {  # peer port size sessions
-  local peer=$1 port=$2 size=$3 s=$4 n line
+# CPU time (ns) the server's threads have used so far: the sum over /proc/PID/task/*/schedstat.
+# Unlike messages/s it does not depend on how the two cores were shared with the driver.
+server_cpu_ns() {  # pid
+  local t ns rest total=0
+  for t in /proc/"$1"/task/*/schedstat; do
+    read -r ns rest < "$t" 2> /dev/null && total=$((total + ns))
+  done
+  echo "$total"
+}
+
+with_cpu() {  # JSON line, CPU ns used by the server during it -> the line with server_cpu_s added
+  "$PY" -c 'import json,sys
+r=json.loads(sys.argv[1]); r["server_cpu_s"]=round(int(sys.argv[2])/1e9,4); print(json.dumps(r))' "$1" "$2"
+}
+
+# One driver run for a cell: result line (with the server's CPU) appended to $RESULTS.
+record_run() {  # pid command...
+  local pid=$1 c0 line; shift
+  c0=$(server_cpu_ns "$pid")
+  line=$("$@")
+  [[ -n $line ]] || return 0
+  line=$(with_cpu "$line" $(( $(server_cpu_ns "$pid") - c0 )))
+  echo "$line" >> "$RESULTS"; summarize "$line"
+}
+
+measure_cell() {  # peer port pid size sessions
+  local peer=$1 port=$2 pid=$3 size=$4 s=$5 n
   n=$(cell_count "$peer" "$size" "$s")
-  line=$(run_smtp_source "$peer" "$port" "$s" "$size" "$n"); echo "$line" >> "$RESULTS"; summarize "$line"
-  line=$(run_loadgen "$peer" "$port" none "$s" "$size" "$n"); [[ -n $line ]] && { echo "$line" >> "$RESULTS"; summarize "$line"; }
+  record_run "$pid" run_smtp_source "$peer" "$port" "$s" "$size" "$n"
+  record_run "$pid" run_loadgen "$peer" "$port" none "$s" "$size" "$n"
   if supports_starttls "$peer"; then
-    line=$(run_loadgen "$peer" "$port" starttls "$s" "$size" "$n"); [[ -n $line ]] && { echo "$line" >> "$RESULTS"; summarize "$line"; }
+    record_run "$pid" run_loadgen "$peer" "$port" starttls "$s" "$size" "$n"
   fi
 }
 
@@ -285,7 +311,7 @@ throughput_all() {
       for ((round = 0; round < ROUNDS; round++)); do
         for ((i = 0; i < ${#running[@]}; i++)); do  # order rotated each round
           k=$(( (i + round) % ${#running[@]} )); peer=${running[$k]}
-          measure_cell "$peer" "${port_of[$peer]}" "$size" "$s"
+          measure_cell "$peer" "${port_of[$peer]}" "${pid_of[$peer]}" "$size" "$s"
         done
       done
     done

@@ -2,18 +2,45 @@
 
 #include "core/limits.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace exosim::core {
 
 DataReader::DataReader(BareLineEnding mode, std::uint64_t max_size) : mode_(mode), max_size_(max_size) {}
+
+namespace {
+
+// Bounds each search, so that content without any CR (or LF) is still scanned once, not once
+// per line.
+constexpr std::size_t scan_window = 4096;
+
+// Offset of the first CR or LF in s[from, from + scan_window), or the end of that window.
+std::size_t next_line_break(std::string_view s, std::size_t from) {
+    const std::size_t end = std::min(s.size(), from + scan_window);
+    const char* base = s.data();
+    const void* cr = std::memchr(base + from, '\r', end - from);
+    const std::size_t cr_at = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - base) : end;
+    const void* lf = std::memchr(base + from, '\n', cr_at - from);
+    return lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - base) : cr_at;
+}
+
+}  // namespace
 
 std::size_t DataReader::feed(std::string_view in) {
     std::size_t i = 0;
     while (i < in.size() && state_ != State::done) {
         if (state_ == State::text) {
-            // Fast path: the rest of an ordinary line goes in with one append (the per-octet state
-            // machine below only matters at line starts and line endings).
-            std::size_t j = i;
-            while (j < in.size() && in[j] != '\r' && in[j] != '\n') ++j;
+            // Fast path: the rest of an ordinary line, its CRLF included, goes in with one append
+            // (the per-octet state machine below only matters at line starts and bare endings).
+            const std::size_t j = next_line_break(in, i);
+            if (j + 1 < in.size() && in[j] == '\r' && in[j + 1] == '\n') {
+                emit(in.substr(i, j + 2 - i));
+                end_line();
+                state_ = State::line_start;
+                i = j + 2;
+                continue;
+            }
             if (j > i) {
                 emit(in.substr(i, j - i));
                 i = j;

@@ -33,8 +33,13 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// Bytes taken from the socket per read. The engine caps what it keeps (limits::max_pipelined_input).
-constexpr std::size_t read_chunk_size = 16 * 1024;
+// Bytes taken from the socket per read (a per-thread buffer: costs nothing per connection). The
+// engine caps what it keeps (limits::max_pipelined_input).
+constexpr std::size_t read_chunk_size = 64 * 1024;
+// After a read that filled the buffer, more is probably waiting: read again without asking epoll
+// first, at most this many times in a row so that one fast sender cannot starve the thread's
+// other sessions.
+constexpr int max_reads_without_wait = 8;
 // How long a TLS close_notify exchange may take before the socket is closed anyway.
 constexpr milliseconds tls_shutdown_timeout{500};
 
@@ -185,6 +190,7 @@ private:
     unsigned watch_generation_ = 0;
     bool expired_ = false;  // the watchdog fired at the deadline
     bool reading_ = false;  // a read is pending: the only operation the watchdog cancels
+    int reads_without_wait_ = 0;  // reads in a row that filled the buffer (read_plain)
     std::string pending_out_;  // replies coalesced into one write
     bool reply_sent_ = false;  // a reply went out since the deadline was armed
     bool in_data_ = false;
@@ -281,17 +287,26 @@ asio::awaitable<ReadResult> Session::read_some(std::string_view& chunk) {
 
 asio::awaitable<ReadResult> Session::read_plain(std::string_view& chunk) {
     for (;;) {
-        reading_ = true;
-        auto [wait_ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_tuple);
-        reading_ = false;
-        if (ReadResult late = interrupted_result(); late != ReadResult::data) co_return late;
-        if (wait_ec) co_return ReadResult::error;
+        if (reads_without_wait_ == 0 || reads_without_wait_ >= max_reads_without_wait) {
+            reads_without_wait_ = 0;
+            reading_ = true;
+            auto [wait_ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_tuple);
+            reading_ = false;
+            if (ReadResult late = interrupted_result(); late != ReadResult::data) co_return late;
+            if (wait_ec) co_return ReadResult::error;
+        } else if (ReadResult late = interrupted_result(); late != ReadResult::data) {
+            co_return late;  // a trickle-proof deadline holds for a fast sender too
+        }
         auto& buffer = thread_read_buffer();
         boost::system::error_code ec;
         std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            reads_without_wait_ = 0;
+            continue;
+        }
         if (ec == asio::error::eof) co_return ReadResult::eof;
         if (ec) co_return ReadResult::error;
+        reads_without_wait_ = n == buffer.size() ? reads_without_wait_ + 1 : 0;
         chunk = std::string_view(buffer.data(), n);
         co_return ReadResult::data;
     }

@@ -118,3 +118,43 @@ TEST(DataReader, StuffRoundTrip) {
     ASSERT_EQ(run(wire, BareLineEnding::reject, 1, &out), wire.size());
     EXPECT_EQ(out, content);
 }
+
+namespace {
+
+// Octet-at-a-time model of the reader (RFC 5321 4.5.2 unstuffing, bare CR/LF kept as in reject
+// mode), independent of its line-at-a-time fast path: what a correct reader stores.
+std::string model_content(const std::string& wire) {
+    std::string out;
+    bool line_start = true;
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+        if (line_start && wire.compare(i, 3, ".\r\n") == 0) return out;
+        if (line_start && wire[i] == '.') ++i;
+        if (i >= wire.size()) break;
+        out += wire[i];
+        line_start = wire[i] == '\n' && i > 0 && wire[i - 1] == '\r';
+    }
+    return out;
+}
+
+}  // namespace
+
+// Lines far longer than the reader's search window, content with no CR at all, and CR/LF pairs
+// straddling every read boundary: stored content and the long-line finding match the model.
+TEST(DataReader, LongAndBareLinesMatchAnOctetModel) {
+    std::string body;
+    for (std::size_t n : {1u, 80u, 998u, 4095u, 4096u, 4097u, 9000u}) body += std::string(n, 'a') + "\r\n";
+    body += ".stuffed\r\n" + std::string(5000, 'b') + "\n" + std::string(20, 'c') + "\r" + std::string(7000, 'd') + "\r\n";
+    for (int i = 0; i < 3000; ++i) body += "lf only\n";
+    const std::string wire = body + "end\r\n.\r\n";
+    for (std::size_t step : {1u, 2u, 7u, 4096u, 4097u, 65536u}) {
+        DataReader r(BareLineEnding::reject, 1 << 20);
+        for (std::size_t i = 0; i < wire.size() && !r.done(); i += step)
+            r.feed(std::string_view(wire).substr(i, std::min(step, wire.size() - i)));
+        ASSERT_TRUE(r.done()) << step;
+        EXPECT_EQ(r.content(), model_content(wire)) << step;
+        EXPECT_TRUE(r.long_line()) << step;
+        EXPECT_TRUE(r.bare_lf()) << step;
+        EXPECT_TRUE(r.bare_cr()) << step;
+        EXPECT_EQ(r.size(), r.content().size()) << step;
+    }
+}
