@@ -106,9 +106,15 @@ asio::io_context& Listener::session_context(tcp::acceptor& acceptor) {
 asio::awaitable<void> Listener::accept_loop(tcp::acceptor& acceptor, const SessionServices& services) {
     constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
     asio::steady_timer backoff(acceptor.get_executor());
+    // A listener bound to one address: that is every connection's local end.
+    std::optional<tcp::endpoint> local;
+    boost::system::error_code local_ec;
+    if (tcp::endpoint bound = acceptor.local_endpoint(local_ec); !local_ec && !bound.address().is_unspecified())
+        local = bound;
     while (acceptor.is_open()) {
         asio::io_context& worker = session_context(acceptor);
-        auto [ec, socket] = co_await acceptor.async_accept(worker, use_tuple);
+        tcp::endpoint peer;  // filled by accept(2) itself
+        auto [ec, socket] = co_await acceptor.async_accept(worker, peer, use_tuple);
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) {
             // EMFILE and friends: back off instead of spinning; the accept loop never blocks (SR-23).
@@ -117,11 +123,8 @@ asio::awaitable<void> Listener::accept_loop(tcp::acceptor& acceptor, const Sessi
             co_await backoff.async_wait(use_tuple);
             continue;
         }
-        boost::system::error_code peer_ec;
-        auto peer = socket.remote_endpoint(peer_ec);
-        if (peer_ec) continue;  // already gone
         auto [slot, refusal] = runtime_->limits->try_acquire(peer.address().to_string());
-        asio::co_spawn(worker, run_session(std::move(socket), runtime_, std::move(slot), services),
+        asio::co_spawn(worker, run_session(std::move(socket), ConnectionEnds{peer, local}, runtime_, std::move(slot), services),
                        [](std::exception_ptr e) { log_coroutine_exception("session", e); });
     }
 }

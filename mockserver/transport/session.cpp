@@ -100,7 +100,8 @@ enum class ReadResult { data, eof, timeout, shutdown, error };
 
 class Session {
 public:
-    Session(tcp::socket socket, std::shared_ptr<const ListenerRuntime> listener, const SessionServices& services)
+    Session(tcp::socket socket, const ConnectionEnds& ends, std::shared_ptr<const ListenerRuntime> listener,
+            const SessionServices& services)
         : socket_(std::move(socket)),
           listener_(std::move(listener)),
           config_(listener_->config),
@@ -112,7 +113,7 @@ public:
         boost::system::error_code ec;
         socket_.non_blocking(true, ec);  // reads after readiness never block; async ops are unaffected
         socket_.set_option(tcp::no_delay(true), ec);
-        init_record();
+        init_record(ends);
     }
     ~Session() {
         control_->session_alive = false;
@@ -127,7 +128,7 @@ public:
     asio::awaitable<void> run();
 
 private:
-    void init_record();
+    void init_record(const ConnectionEnds& ends);
     core::ConnectionInfo connection_info() const;
     // Events and the record.
     void emit(SessionEventData data);
@@ -201,10 +202,10 @@ private:
     bool finished_ = false;
 };
 
-void Session::init_record() {
+void Session::init_record(const ConnectionEnds& ends) {
     boost::system::error_code ec;
-    auto remote = socket_.remote_endpoint(ec);
-    auto local = socket_.local_endpoint(ec);
+    const tcp::endpoint& remote = ends.peer;
+    const tcp::endpoint local = ends.local ? *ends.local : socket_.local_endpoint(ec);
     record_.id = new_session_id();
     record_.listener = config_.name;
     record_.profile = config_.profile;
@@ -767,9 +768,9 @@ asio::awaitable<void> Session::stall() {
 
 }  // namespace
 
-asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<const ListenerRuntime> listener,
+asio::awaitable<void> run_session(tcp::socket socket, ConnectionEnds ends, std::shared_ptr<const ListenerRuntime> listener,
                                   std::optional<ConnectionLimits::Slot> slot, const SessionServices& services) {
-    Session session(std::move(socket), std::move(listener), services);
+    Session session(std::move(socket), ends, std::move(listener), services);
     if (!slot)
         co_await session.refuse_over_limit();
     else

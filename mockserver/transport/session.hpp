@@ -70,9 +70,17 @@ struct SessionServices {
     std::chrono::milliseconds close_linger{500};
 };
 
+// Both ends of an accepted connection, as the accept loop learnt them: no getpeername or
+// getsockname per connection. `local` is empty when the listener's address is a wildcard.
+struct ConnectionEnds {
+    asio::ip::tcp::endpoint peer;
+    std::optional<asio::ip::tcp::endpoint> local;
+};
+
 // Serves one accepted connection to the end. Without a slot the connection is over a limit:
 // it gets "421 4.7.0 Too many connections" (SR-23) and is closed before any engine exists.
-asio::awaitable<void> run_session(asio::ip::tcp::socket socket, std::shared_ptr<const ListenerRuntime> listener,
+asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ConnectionEnds ends,
+                                  std::shared_ptr<const ListenerRuntime> listener,
                                   std::optional<ConnectionLimits::Slot> slot, const SessionServices& services);
 
 }  // namespace exosim::transport::detail
