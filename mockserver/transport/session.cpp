@@ -40,6 +40,8 @@ constexpr std::size_t read_chunk_size = 64 * 1024;
 // first, at most this many times in a row so that one fast sender cannot starve the thread's
 // other sessions.
 constexpr int max_reads_without_wait = 8;
+// A TLS read returns at most one record (16 KiB of plaintext); this buffer is per TLS session.
+constexpr std::size_t tls_read_size = 16 * 1024;
 // How long a TLS close_notify exchange may take before the socket is closed anyway.
 constexpr milliseconds tls_shutdown_timeout{500};
 
@@ -168,7 +170,7 @@ private:
 
     tcp::socket socket_;
     std::optional<asio::ssl::stream<tcp::socket&>> tls_;  // after STARTTLS or for implicit TLS
-    std::unique_ptr<std::array<char, read_chunk_size>> tls_buffer_;
+    std::unique_ptr<std::array<char, tls_read_size>> tls_buffer_;
     bool tls_broken_ = false;  // a failed handshake: never write again, never fall back to plaintext
 
     std::shared_ptr<const ListenerRuntime> listener_;
@@ -275,7 +277,7 @@ asio::awaitable<ReadResult> Session::read_some(std::string_view& chunk) {
         ReadResult plain = co_await read_plain(chunk);
         co_return plain;
     }
-    if (!tls_buffer_) tls_buffer_ = std::make_unique<std::array<char, read_chunk_size>>();
+    if (!tls_buffer_) tls_buffer_ = std::make_unique<std::array<char, tls_read_size>>();
     reading_ = true;
     auto [ec, n] = co_await tls_->async_read_some(asio::buffer(*tls_buffer_), use_tuple);
     reading_ = false;
