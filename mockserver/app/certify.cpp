@@ -57,6 +57,8 @@ po::options_description certify_description() {
         ("out", po::value<std::string>()->default_value("exosim-report"), "report directory (junit.xml, results.json, report.html)")
         ("config,c", po::value<std::string>(), "server configuration (YAML); default: the embedded one with capture memory and no AUTH tarpit")
         ("data-dir,d", po::value<std::string>(), "server data directory; default: a temporary one, removed afterwards")
+        ("bind", po::value<std::string>(), "listen on ADDR (e.g. the lab interface a device reaches) instead of each listener's address")
+        ("real-ports", "with --manual or --trigger-url: the standard ports 587, 25, 465 instead of 1587, 1025, 1465")
         ("scenarios-dir", po::value<std::string>(), "where suite names are looked up; default: ./scenarios, else the source tree's")
         ("timeout", po::value<unsigned>(), "seconds per attempt (client command killed after it; manual: wait for the device); default 60, manual 300")
         ("client-timeout", po::value<unsigned>()->default_value(5), "seconds: the reference client's own timeout cap in {exosim_client_args}")
@@ -235,7 +237,9 @@ AppConfig certify_config(const CertifyOptions& o) {
         config.capture = store::CaptureMode::memory;
         config.exchange.auth_tarpit = milliseconds(0);
     }
-    if (!o.manual)
+    apply_listener_overrides(config, o.bind, o.real_ports);
+    // A command runs on this machine and is told the ports; a device is configured by hand.
+    if (!o.manual && !o.trigger_url)
         for (auto& l : config.listeners) l.port = 0;
     validate(config);
     return config;
@@ -392,6 +396,10 @@ CertifyOptions parse_certify_options(const std::vector<std::string>& args) {
     o.out = vm["out"].as<std::string>();
     if (vm.count("config")) o.config_file = vm["config"].as<std::string>();
     if (vm.count("data-dir")) o.data_dir = vm["data-dir"].as<std::string>();
+    if (vm.count("bind")) o.bind = vm["bind"].as<std::string>();
+    o.real_ports = vm.count("real-ports") > 0;
+    if (o.real_ports && !o.manual && !o.trigger_url)
+        throw UsageError("--real-ports is for a device (--manual or --trigger-url); a --client command gets free ports");
     if (vm.count("scenarios-dir")) o.scenarios_dir = vm["scenarios-dir"].as<std::string>();
     if (vm.count("timeout")) {
         unsigned t = vm["timeout"].as<unsigned>();

@@ -21,6 +21,8 @@ struct CertifyOptions {
     std::filesystem::path out = "exosim-report";
     std::optional<std::filesystem::path> config_file;
     std::optional<std::filesystem::path> data_dir;      // default: a temporary directory, removed after
+    std::optional<std::string> bind;                    // every listener on this address (a lab interface)
+    bool real_ports = false;                            // --manual: 587/25/465 instead of 1587/1025/1465
     std::optional<std::filesystem::path> scenarios_dir;  // default: ./scenarios, else the source tree's
     std::optional<std::chrono::seconds> timeout;        // per attempt (default 60 s; manual 300 s)
     std::chrono::seconds client_timeout{5};             // {exosim_client_args} --timeout

@@ -103,11 +103,16 @@ void apply_overrides(AppConfig& config, const ServeOptions& o) {
     if (o.control) std::tie(config.control.address, config.control.port) = parse_control_address(*o.control);
     if (o.no_control) config.control.enabled = false;
     else if (o.control) config.control.enabled = true;
+    apply_listener_overrides(config, o.bind, o.real_ports);
+    if (o.ephemeral_ports)
+        for (auto& l : config.listeners) l.port = 0;
+}
+
+void apply_listener_overrides(AppConfig& config, const std::optional<std::string>& bind, bool real_ports) {
     for (auto& l : config.listeners) {
-        if (o.bind) l.address = *o.bind;
-        if (o.ephemeral_ports) l.port = 0;
+        if (bind) l.address = *bind;
         // The legacy endpoint (1588) keeps its port: it cannot share 587 with submission.
-        if (o.real_ports) {
+        if (real_ports) {
             if (l.port == 1587) l.port = 587;
             else if (l.port == 1025) l.port = 25;
             else if (l.port == 1465) l.port = 465;

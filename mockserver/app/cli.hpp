@@ -35,6 +35,9 @@ struct ServeOptions {
 ServeOptions parse_serve_options(const std::vector<std::string>& args);
 // Applies the command-line overrides to a loaded configuration.
 void apply_overrides(AppConfig& config, const ServeOptions& options);
+// --bind and --real-ports (serve and certify): every listener on `bind`; 1587->587, 1025->25,
+// 1465->465 (other ports unchanged).
+void apply_listener_overrides(AppConfig& config, const std::optional<std::string>& bind, bool real_ports);
 
 // Entry point: returns the process exit status.
 int run_cli(int argc, char** argv);

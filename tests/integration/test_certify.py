@@ -187,9 +187,9 @@ def start_certify(tmp_path, *args):
     return proc, lines, port, ready, prompt
 
 
-def reference_send(port: int, data_dir_ca: str):
+def reference_send(port: int, data_dir_ca: str, host: str = "127.0.0.1"):
     return subprocess.run(
-        [str(find_binary("exosim-client")), "--server", f"127.0.0.1:{port}", "--starttls", "--ca", data_dir_ca,
+        [str(find_binary("exosim-client")), "--server", f"{host}:{port}", "--starttls", "--ca", data_dir_ca,
          "--servername", "smtp.office365.com", "--auth", "login", "--user", "printer@contoso.com",
          "--password", "Printer-Pass-1", "--from", "printer@contoso.com", "--to", "alice@contoso.com",
          "--subject", "manual", "--body", "from the device", "--retries", "0", "--timeout", "5"],
@@ -214,6 +214,34 @@ def test_manual_mode_prompts_and_judges_the_devices_session(tmp_path):
     finally:
         proc.kill()
     assert scenario_result(out, "basic-delivery")["verdict"] == "pass"
+
+
+def test_manual_mode_listens_on_the_bind_address(tmp_path):
+    """--bind puts every endpoint on the address a device reaches (here a loopback alias)."""
+    out = tmp_path / "report"
+    data = tmp_path / "data"
+    proc, lines, port, ready, prompt = start_certify(
+        tmp_path, "--scenario", SCENARIOS / "basic-delivery.yaml", "--manual", "--bind", "127.0.0.7",
+        "--timeout", 30, "--out", out, "--data-dir", data)
+    try:
+        assert ready.wait(30) and prompt.wait(30), "".join(lines)
+        text = "".join(lines)
+        assert re.search(r"^listening submission 127\.0\.0\.7:\d+", text, re.M), text
+        assert re.search(r"^listening mx 127\.0\.0\.7:\d+", text, re.M), text
+        assert "server:    127.0.0.7\n" in text, text  # what the person configures on the device
+        sent = reference_send(port["submission"], str(data / "tls" / "ca.pem"), host="127.0.0.7")
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+        assert proc.wait(60) == 0, "".join(lines)
+    finally:
+        proc.kill()
+    assert scenario_result(out, "basic-delivery")["verdict"] == "pass"
+
+
+def test_real_ports_are_for_a_device_only(tmp_path):
+    run = certify("--scenario", SCENARIOS / "basic-delivery.yaml", "--client", REFERENCE, "--real-ports",
+                  "--out", tmp_path / "r")
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "--real-ports is for a device (--manual or --trigger-url)" in run.stderr, run.stderr
 
 
 def test_manual_mode_without_a_session_is_an_error(tmp_path):
