@@ -196,45 +196,39 @@ def reference_send(port: int, data_dir_ca: str, host: str = "127.0.0.1"):
         capture_output=True, text=True, timeout=60)
 
 
-def test_manual_mode_prompts_and_judges_the_devices_session(tmp_path):
+def run_manual_session(tmp_path, *args, host="127.0.0.1"):
+    """certify --manual on basic-delivery: waits for the prompt, sends as the device from `host`,
+    checks that the run ends with a pass; returns what certify printed before the send."""
     out = tmp_path / "report"
     data = tmp_path / "data"
     proc, lines, port, ready, prompt = start_certify(
-        tmp_path, "--scenario", SCENARIOS / "basic-delivery.yaml", "--manual", "--timeout", 30, "--out", out,
-        "--data-dir", data)
+        tmp_path, "--scenario", SCENARIOS / "basic-delivery.yaml", "--manual", *args, "--timeout", 30,
+        "--out", out, "--data-dir", data)
     try:
         assert ready.wait(30) and prompt.wait(30), "".join(lines)
         text = "".join(lines)
-        for expected in (f"port:      {port['submission']}", "security:  starttls", "user:      printer@contoso.com",
-                         "password:  Printer-Pass-1", "to:        alice@contoso.com", "CA:"):
-            assert expected in text, text
-        sent = reference_send(port["submission"], str(data / "tls" / "ca.pem"))
+        sent = reference_send(port["submission"], str(data / "tls" / "ca.pem"), host=host)
         assert sent.returncode == 0, sent.stdout + sent.stderr
         assert proc.wait(60) == 0, "".join(lines)
     finally:
         proc.kill()
     assert scenario_result(out, "basic-delivery")["verdict"] == "pass"
+    return text, port["submission"]
+
+
+def test_manual_mode_prompts_and_judges_the_devices_session(tmp_path):
+    text, port = run_manual_session(tmp_path)
+    for expected in (f"port:      {port}", "security:  starttls", "user:      printer@contoso.com",
+                     "password:  Printer-Pass-1", "to:        alice@contoso.com", "CA:"):
+        assert expected in text, text
 
 
 def test_manual_mode_listens_on_the_bind_address(tmp_path):
     """--bind puts every endpoint on the address a device reaches (here a loopback alias)."""
-    out = tmp_path / "report"
-    data = tmp_path / "data"
-    proc, lines, port, ready, prompt = start_certify(
-        tmp_path, "--scenario", SCENARIOS / "basic-delivery.yaml", "--manual", "--bind", "127.0.0.7",
-        "--timeout", 30, "--out", out, "--data-dir", data)
-    try:
-        assert ready.wait(30) and prompt.wait(30), "".join(lines)
-        text = "".join(lines)
-        assert re.search(r"^listening submission 127\.0\.0\.7:\d+", text, re.M), text
-        assert re.search(r"^listening mx 127\.0\.0\.7:\d+", text, re.M), text
-        assert "server:    127.0.0.7\n" in text, text  # what the person configures on the device
-        sent = reference_send(port["submission"], str(data / "tls" / "ca.pem"), host="127.0.0.7")
-        assert sent.returncode == 0, sent.stdout + sent.stderr
-        assert proc.wait(60) == 0, "".join(lines)
-    finally:
-        proc.kill()
-    assert scenario_result(out, "basic-delivery")["verdict"] == "pass"
+    text, _ = run_manual_session(tmp_path, "--bind", "127.0.0.7", host="127.0.0.7")
+    assert re.search(r"^listening submission 127\.0\.0\.7:\d+", text, re.M), text
+    assert re.search(r"^listening mx 127\.0\.0\.7:\d+", text, re.M), text
+    assert "server:    127.0.0.7\n" in text, text  # what the person configures on the device
 
 
 def test_real_ports_are_for_a_device_only(tmp_path):
