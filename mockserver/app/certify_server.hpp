@@ -1,0 +1,59 @@
+#pragma once
+// The server `exosim certify` runs scenarios on: configured listeners on free ports (a device in
+// manual mode needs the configured ones), messages in memory and no AUTH tarpit unless a
+// configuration says otherwise, and the scenario slot hooked into every session. `--jobs N` runs
+// N of them side by side, one per worker: each has its own listeners, data directory, Exchange
+// runtime (tenant overrides, throttles, lockouts, virtual clock), registry and slot, so nothing a
+// scenario changes is seen by a scenario on another worker. Only the TLS material (the local CA
+// and the certificates it issued) is shared, read-only once issued and written under an flock.
+#include <filesystem>
+#include <memory>
+
+#include "app/certify.hpp"
+#include "app/config.hpp"
+#include "app/exchange_runtime.hpp"
+#include "harness/run_options.hpp"
+#include "harness/scenario_slot.hpp"
+#include "store/message_store.hpp"
+#include "transport/certs.hpp"
+#include "transport/registry.hpp"
+#include "transport/server.hpp"
+
+namespace exosim::app {
+
+class CertifyServer {
+public:
+    // Started and listening on return. `data_dir` is created; `tls_dir` holds the CA (created on
+    // first use). Throws std::runtime_error (and ConfigError) when it cannot start.
+    CertifyServer(AppConfig config, const std::filesystem::path& data_dir, const std::filesystem::path& tls_dir);
+    ~CertifyServer();  // graceful shutdown (CertifyServer's grace), then every thread joined
+    CertifyServer(const CertifyServer&) = delete;
+    CertifyServer& operator=(const CertifyServer&) = delete;
+
+    harness::ScenarioSlot& slot() { return slot_; }
+    transport::Server& server() { return *server_; }
+    transport::CertificateAuthority& ca() { return ca_; }
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    std::shared_ptr<ExchangeRuntime> exchange() const { return exchange_; }
+    const AppConfig& config() const { return config_; }
+
+private:
+    AppConfig config_;
+    std::filesystem::path data_dir_;
+    transport::CertificateAuthority ca_;
+    std::shared_ptr<ExchangeRuntime> exchange_;
+    store::MessageStore store_;
+    transport::SessionRegistry registry_;
+    harness::ScenarioSlot slot_;
+    std::unique_ptr<transport::Server> server_;
+};
+
+// The configuration certify serves: --config or the embedded one (capture in memory, no AUTH
+// tarpit), --bind/--real-ports applied, free ports for a --client command.
+AppConfig certify_config(const CertifyOptions& options);
+
+// How the run loop reaches `server`: its endpoints, CA, client certificates and tokens, the client
+// command or trigger, timeouts. Progress lines go to `progress` (may be null).
+harness::RunnerOptions runner_options(const CertifyOptions& options, CertifyServer& server, std::ostream* progress);
+
+}  // namespace exosim::app
