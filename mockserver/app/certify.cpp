@@ -109,7 +109,7 @@ fs::path make_temp_dir() {
 }
 
 // --data-dir, or a temporary directory removed afterwards. One worker serves from it directly;
-// worker K of several from worker-K/ in it. The CA is <root>/tls for all of them.
+// worker K of several from worker-K/ in it, with a copy of the CA made once in <root>/tls.
 class DataRoot {
 public:
     explicit DataRoot(const std::optional<fs::path>& given) : temp_(!given), path_(given ? *given : make_temp_dir()) {}
@@ -217,8 +217,10 @@ std::vector<scenario::RunResult> run_all(const CertifyOptions& o, const AppConfi
     DataRoot root(o.data_dir);
     Progress progress(std::cout, scenarios.size());
     const std::vector<std::size_t> queue = run_order(o, config, scenarios, jobs);
+    if (jobs > 1) transport::CertificateAuthority(root.tls_dir()).ensure_defaults();
     harness::run_pool(queue, jobs, [&](std::size_t w) -> harness::PoolTask {
-        auto server = std::make_shared<CertifyServer>(config, root.worker_dir(w, jobs), root.tls_dir());
+        if (jobs > 1) seed_tls_dir(root.tls_dir(), root.worker_dir(w, jobs) / "tls");
+        auto server = std::make_shared<CertifyServer>(config, root.worker_dir(w, jobs));
         progress.listening(server->server(), w, jobs);
         // Only a device prints between result lines (prompts, waiting), and a device is one job.
         auto ro = std::make_shared<const harness::RunnerOptions>(runner_options(o, *server, jobs == 1 ? &std::cout : nullptr));

@@ -4,8 +4,8 @@
 // configuration says otherwise, and the scenario slot hooked into every session. `--jobs N` runs
 // N of them side by side, one per worker: each has its own listeners, data directory, Exchange
 // runtime (tenant overrides, throttles, lockouts, virtual clock), registry and slot, so nothing a
-// scenario changes is seen by a scenario on another worker. Only the TLS material (the local CA
-// and the certificates it issued) is shared, read-only once issued and written under an flock.
+// scenario changes is seen by a scenario on another worker. Their CAs are copies of one (see
+// seed_tls_dir), so a client trusts every worker's certificates alike.
 #include <filesystem>
 #include <memory>
 
@@ -23,9 +23,9 @@ namespace exosim::app {
 
 class CertifyServer {
 public:
-    // Started and listening on return. `data_dir` is created; `tls_dir` holds the CA (created on
-    // first use). Throws std::runtime_error (and ConfigError) when it cannot start.
-    CertifyServer(AppConfig config, const std::filesystem::path& data_dir, const std::filesystem::path& tls_dir);
+    // Started and listening on return. `data_dir` is created; its tls/ holds the CA (created when
+    // missing). Throws std::runtime_error (and ConfigError) when it cannot start.
+    CertifyServer(AppConfig config, const std::filesystem::path& data_dir);
     ~CertifyServer();  // graceful shutdown (CertifyServer's grace), then every thread joined
     CertifyServer(const CertifyServer&) = delete;
     CertifyServer& operator=(const CertifyServer&) = delete;
@@ -47,6 +47,13 @@ private:
     harness::ScenarioSlot slot_;
     std::unique_ptr<transport::Server> server_;
 };
+
+// Copies the CA, intermediate and issued certificates of `from` (a tls/ directory) into `to`, so
+// a worker starts with the run's CA without generating one. Each worker then issues certificate
+// variants under its own directory lock: a shared directory would make every scripted-TLS session
+// wait behind another worker's RSA key generation (seconds on a busy machine: enough for a
+// client to time out waiting for the greeting). Throws std::filesystem::filesystem_error.
+void seed_tls_dir(const std::filesystem::path& from, const std::filesystem::path& to);
 
 // The configuration certify serves: --config or the embedded one (capture in memory, no AUTH
 // tarpit), --bind/--real-ports applied, free ports for a --client command.
