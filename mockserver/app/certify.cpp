@@ -226,6 +226,7 @@ std::vector<scenario::RunResult> run_all(const CertifyOptions& o, const AppConfi
         auto ro = std::make_shared<const harness::RunnerOptions>(runner_options(o, *server, jobs == 1 ? &std::cout : nullptr));
         // The task owns the server: it shuts down on its worker's thread once the queue is empty.
         return [&, server, ro](std::size_t i) {
+            server->prepare(*scenarios[i]);
             results[i] = harness::run_scenario(server->slot(), scenarios[i], *ro);
             progress.finished(results[i]);
         };

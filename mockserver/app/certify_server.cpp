@@ -71,6 +71,22 @@ CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir)
     server_->start();
 }
 
+void CertifyServer::prepare(const scenario::Scenario& s) {
+    exchange_->reset();
+    transport::CertVariant variant;
+    if (s.server.tls.certificate == scenario::CertificateKind::valid ||
+        !transport::parse_cert_variant(scenario::certificate_kind_name(s.server.tls.certificate), variant))
+        return;
+    for (const auto& l : effective_listeners(config_)) {
+        if (l.name != s.endpoint || l.tls.mode == transport::TlsMode::none) continue;
+        try {
+            ca_.server_cert(l.tls.certificate, variant);
+        } catch (const std::exception&) {
+            // the session hook meets the same problem and makes it the scenario's error
+        }
+    }
+}
+
 CertifyServer::~CertifyServer() {
     server_->shutdown();
     server_.reset();

@@ -30,6 +30,14 @@ public:
     CertifyServer(const CertifyServer&) = delete;
     CertifyServer& operator=(const CertifyServer&) = delete;
 
+    // Before each scenario: the Exchange state back to the configuration (throttle counters,
+    // lockouts, the clock: ExchangeRuntime::reset), so a scenario's verdict does not depend on
+    // which scenarios ran before it on this worker; and the certificate variant the scenario's
+    // endpoint will serve (server.tls.certificate) issued before its client starts: generated at session start instead, its RSA key would delay the
+    // greeting by up to seconds on a busy machine, long enough for some clients to time out.
+    // Problems are left for the session to report as the scenario's error.
+    void prepare(const scenario::Scenario& scenario);
+
     harness::ScenarioSlot& slot() { return slot_; }
     transport::Server& server() { return *server_; }
     transport::CertificateAuthority& ca() { return ca_; }
