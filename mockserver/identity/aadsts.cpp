@@ -88,6 +88,9 @@ constexpr AadstsEntry entries[] = {
     {90033, "temporarily_unavailable", 503, "", "A transient error has occurred. Please try again.",
      "[DOC] transient error; used for the token endpoint fault (issue 14 'Faults')"},
     {90100, "invalid_request", 400, "", "{0} parameter is empty or not valid.", "[DOC] InvalidRequestParameter"},
+    {501481, "invalid_grant", 400, "",
+     "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+     "reference §4 [DOC]"},
     {700016, "unauthorized_client", 400, "",
      "Application with identifier '{0}' was not found in the directory '{1}'. This can happen if the application "
      "has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may "

@@ -113,7 +113,8 @@ AppRegistration print_fleet() {
     a.client_id = std::string(default_ids::print_fleet);
     a.display_name = "Contoso Print Fleet";
     a.home_tenant_id = std::string(default_ids::contoso_tenant);
-    a.public_client = a.device_code_allowed = a.auth_code_allowed = true;
+    // "Allow public client flows" in Entra enables device code and ROPC together [INFER].
+    a.public_client = a.device_code_allowed = a.auth_code_allowed = a.ropc_allowed = true;
     a.redirect_uris = {"https://login.microsoftonline.com/common/oauth2/nativeclient", "http://localhost"};
     a.delegated_scopes = {"https://outlook.office.com/SMTP.Send", "offline_access"};
     a.consent[a.home_tenant_id].admin_delegated = true;
@@ -141,7 +142,7 @@ AppRegistration vendor_cloud_print() {
     a.display_name = "Vendor Cloud Print";
     // A vendor's app lives in the vendor's tenant; the lab has none, so contoso stands in as home.
     a.home_tenant_id = std::string(default_ids::contoso_tenant);
-    a.public_client = a.device_code_allowed = a.multi_tenant = true;
+    a.public_client = a.device_code_allowed = a.ropc_allowed = a.multi_tenant = true;
     a.delegated_scopes = {"https://outlook.office.com/SMTP.Send", "offline_access"};
     a.consent[a.home_tenant_id].admin_delegated = true;  // consented in contoso, not in fabrikam
     return a;
