@@ -147,12 +147,13 @@ HttpResponse step_confirm(ServiceState& s, Ctx& ctx, PageFlow& f, const FormPara
         return error_page(ctx, 400, "That code has expired or was already used.", 70020);
     }
     const std::string app = app_name(s, f);
-    s.flows.erase(f.id);
+    const std::string user = f.user;
+    s.flows.erase(f.id);  // `f` is gone from here on
     if (form.get("action") != "continue") {
         d->status = DeviceStatus::declined;
         return page(ctx, 200, p::message_page("Sign in", "You have declined to sign in to the " + app + " application."));
     }
-    approve_device(s, *d, *s.dir.find_user(f.user));
+    approve_device(s, *d, *s.dir.find_user(user));
     if (d->status == DeviceStatus::failed) return error_page(ctx, 400, d->failure->text, d->failure->code);
     return page(ctx, 200, p::message_page(app, "You have signed in to the " + app +
                                                    " application on your device. You may now close this window."));
