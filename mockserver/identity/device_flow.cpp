@@ -1,4 +1,5 @@
 // POST /{tenant}/oauth2/v2.0/devicecode (reference §3) and device code approval.
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/ascii.hpp"
@@ -103,6 +104,11 @@ HttpResponse devicecode_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment&
                    {"message", "To sign in, use a web browser to open the page " + uri + " and enter the code " +
                                    flow.user_code + " to authenticate."}};
     std::erase_if(s.devices, [&](const auto& kv) { return flow.created > kv.second.expires + std::chrono::hours(1); });
+    while (!s.devices.empty() && s.devices.size() >= s.settings.max_pending_flows) {
+        auto oldest = std::min_element(s.devices.begin(), s.devices.end(),
+                                       [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
+        s.devices.erase(oldest);
+    }
     s.devices.emplace(flow.device_code, std::move(flow));
     return json_no_store(json::serialize(o), ctx.ids);
 }

@@ -1,6 +1,8 @@
 // The interactive sign-in: the device-login pages (microsoft.com/devicelogin, /link) and
 // /authorize (issue 14 "Pages"). Each form carries the flow id and an anti-forgery token
 // ("canary", as Entra names it) bound to the flow kept here; a POST without both is refused.
+#include <algorithm>
+
 #include "core/ascii.hpp"
 #include "identity/jwt.hpp"
 #include "identity/pages_html.hpp"
@@ -62,6 +64,11 @@ HttpResponse render(ServiceState& s, Ctx& ctx, const PageFlow& f, std::string_vi
 PageFlow& new_flow(ServiceState& s, bool device, std::string step) {
     const TimePoint now = s.now();
     std::erase_if(s.flows, [&](const auto& kv) { return now - kv.second.created > s.settings.flow_state_lifetime; });
+    while (!s.flows.empty() && s.flows.size() >= s.settings.max_pending_flows) {
+        auto oldest = std::min_element(s.flows.begin(), s.flows.end(),
+                                       [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
+        s.flows.erase(oldest);
+    }
     PageFlow f;
     f.id = s.random_token(18);
     f.csrf = s.random_token(24);
@@ -101,6 +108,7 @@ HttpResponse finish_authorize(ServiceState& s, Ctx& ctx, PageFlow& f) {
     AuthCode code{f.client_id, f.redirect_uri, f.user, u->tenant_id, f.scope, f.challenge, f.challenge_method,
                   f.nonce, s.now(), s.now(), false};
     const std::string value = "1.A" + s.random_token(96);
+    std::erase_if(s.codes, [&](const auto& kv) { return s.now() - kv.second.created > 2 * s.settings.auth_code_lifetime; });
     s.codes.emplace(value, std::move(code));
     PageFlow copy = f;
     s.flows.erase(f.id);

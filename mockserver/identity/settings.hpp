@@ -34,6 +34,9 @@ struct IdentitySettings {
     std::chrono::seconds smtp_clock_skew{300};              // issue 14: 5 minutes [INFER]
     std::chrono::seconds assertion_clock_skew{300};         // client assertion nbf/exp leeway [INFER]
     std::chrono::seconds flow_state_lifetime{3600};         // sign-in page state kept server-side [INFER]
+    // Unauthenticated requests create state (a GET /authorize, a POST /devicecode): at most this
+    // many of each are kept, the oldest dropped first, so a flood cannot exhaust memory.
+    std::size_t max_pending_flows = 10000;
     // reference §5 [INFER]: no real SMTP token was decoded; Exchange's resources get v1 tokens.
     std::string access_token_version = "1.0";
     // Grace of a rotated signing key in the JWKS (issue 14 "Key rotation").

@@ -174,6 +174,20 @@ TEST_F(Authorize, AntiForgery) {
     EXPECT_EQ(post(page_form(q.body, {{"login", "printer@contoso.com"}})).status, 400u);
 }
 
+TEST_F(Authorize, PendingFlowsAreCappedOldestFirst) {
+    settings.max_pending_flows = 2;
+    start();
+    const auto a = authorize({});
+    clock->advance(std::chrono::seconds(1));
+    const auto b = authorize({});
+    clock->advance(std::chrono::seconds(1));
+    EXPECT_EQ(post(page_form(a.body, {{"login", "printer@contoso.com"}})).status, 200u);  // n: both kept
+    const auto c = authorize({});  // n+1: a is dropped
+    EXPECT_EQ(post(page_form(a.body, {{"login", "printer@contoso.com"}})).status, 400u);
+    EXPECT_EQ(post(page_form(b.body, {{"login", "printer@contoso.com"}})).status, 200u);
+    EXPECT_EQ(post(page_form(c.body, {{"login", "printer@contoso.com"}})).status, 200u);
+}
+
 TEST_F(Authorize, AutoApproveSignsInWithoutPages) {
     settings.auto_approve = AutoApprove{"printer@contoso.com", std::chrono::seconds(0)};
     start();
