@@ -154,6 +154,9 @@ struct HttpService::Impl : std::enable_shared_from_this<HttpService::Impl> {
         parser.body_limit(options.limits.body_limit);
         lowest.expires_after(options.limits.header_deadline);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        // Beast applies its limit to the request line and to the fields separately; the named
+        // limit is for the whole header, so check the total it consumed too.
+        if (!ec && n > options.limits.header_limit) ec = http::error::header_limit;
         if (!ec && !parser.is_done()) {
             if (iequals(std::string_view(parser.get()[http::field::expect]), "100-continue")) {
                 http::response<http::empty_body> cont{http::status::continue_, 11};
