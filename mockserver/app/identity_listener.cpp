@@ -30,7 +30,17 @@ identity::HttpResponse identity_not_found(const identity::HttpRequest& request) 
     return json_error(404, "not_found", "exosim: no sign-in endpoint at " + path);
 }
 
-control::HttpHandler make_identity_handler() {
+IdentityParts make_identity_parts(const std::filesystem::path& data_dir, const ExchangeRuntime& exchange,
+                                  transport::CertificateAuthority& ca) {
+    IdentityParts parts;
+    parts.scan_daemon_cert = ca.app_cert(scan_daemon_client_id, scan_daemon_name);
+    parts.crypto = std::make_shared<transport::IdentityCrypto>(data_dir / "tls");
+    parts.log = std::make_shared<JournalLog>(data_dir / "identity" / "refresh-tokens.log");
+    parts.clock = exchange.clock();
+    return parts;
+}
+
+control::HttpHandler make_identity_handler(const IdentityParts&) {
     return [](identity::HttpRequest request) { return identity_not_found(request); };
 }
 

@@ -92,8 +92,15 @@ int run_server(const AppConfig& config) {
     auto control_api = start_control(config, data_dir, store, registry, exchange, slot);
     if (control_api) std::cout << control_api->listening_line() << "\n";  // before "ready": tests parse it
     // The sign-in service (issue 14). The seam for exosim::identity is make_identity_handler().
-    auto identity = start_identity_listener(config, ca, make_identity_handler());
-    if (identity) std::cout << identity_listening_line(*identity) << "\n";
+    std::unique_ptr<control::HttpService> identity;
+    if (config.identity.enabled) {
+        IdentityParts parts = make_identity_parts(data_dir, *exchange, ca);
+        identity = start_identity_listener(config, ca, make_identity_handler(parts));
+        std::cout << identity_listening_line(*identity) << "\n";
+        std::cout << "identity app certificate: " << parts.scan_daemon_cert.chain.string() << " key "
+                  << parts.scan_daemon_cert.key.string() << " (" << scan_daemon_name << " " << scan_daemon_client_id
+                  << ")\n";
+    }
     std::cout << "ready" << std::endl;
     server.wait_for_signal();
     if (identity) identity->stop();

@@ -111,3 +111,22 @@ def test_no_identity_starts_without_the_listener(exosim):
     server = exosim(extra_args=["--no-identity"])
     assert "identity" not in server.ports
     assert not any(l.startswith("listening identity") for l in server.output)
+
+
+def test_signing_key_app_certificate_and_journal_persist_across_restarts(exosim, tmp_path):
+    data = tmp_path / "persist"
+    first = exosim(data_dir=data)
+    app = "6a8c0e2f-4d1b-4f3a-9c5e-7b9d1f3a5c44"
+    cert, key = data / "tls" / "apps" / f"{app}.crt.pem", data / "tls" / "apps" / f"{app}.key.pem"
+    line = next(l for l in first.output if l.startswith("identity app certificate: "))
+    assert line == f"identity app certificate: {cert} key {key} (Contoso Scan Daemon {app})"
+    subject = subprocess.run(["openssl", "x509", "-noout", "-subject", "-in", str(cert)], capture_output=True, text=True)
+    assert "CN = Contoso Scan Daemon" in subject.stdout
+    state = (data / "tls" / "identity-signing" / "state").read_text()
+    assert state.startswith("current ") and state.count("\n") == 1
+    assert (data / "identity" / "refresh-tokens.log").exists()
+    pem = cert.read_text()
+    first.stop()
+    exosim(data_dir=data)
+    assert (data / "tls" / "identity-signing" / "state").read_text() == state
+    assert cert.read_text() == pem
