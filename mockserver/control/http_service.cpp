@@ -6,6 +6,7 @@
 #include <thread>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -114,6 +115,8 @@ struct HttpService::Impl : std::enable_shared_from_this<HttpService::Impl> {
     HttpServiceOptions options;
     ConnectionTable table;
     std::unordered_map<ConnectionTable::Id, std::function<void()>> closers;  // close a connection
+    // Shed between accept and the first step of their coroutine (no closer registered yet).
+    std::unordered_set<ConnectionTable::Id> shed_early;
     std::uint16_t bound_port = 0;
     bool started = false;
     bool stopped = false;
@@ -232,8 +235,10 @@ struct HttpService::Impl : std::enable_shared_from_this<HttpService::Impl> {
             ~Slot() {
                 impl.table.remove(id);
                 impl.closers.erase(id);
+                impl.shed_early.erase(id);
             }
         } slot{*this, id};
+        if (shed_early.contains(id)) co_return;  // the socket closes with this frame
         const std::string peer = peer_of(socket);
         beast::tcp_stream plain(std::move(socket));
         if (!options.tls) {
@@ -258,7 +263,10 @@ struct HttpService::Impl : std::enable_shared_from_this<HttpService::Impl> {
 
     void shed(ConnectionTable::Id victim) {
         auto it = closers.find(victim);
-        if (it == closers.end()) return;
+        if (it == closers.end()) {
+            shed_early.insert(victim);
+            return;
+        }
         auto close = std::move(it->second);
         closers.erase(it);
         close();

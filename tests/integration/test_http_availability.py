@@ -79,3 +79,31 @@ def test_every_one_of_several_prompt_clients_gets_through(exosim):
     finally:
         for s in socks:
             s.close()
+
+
+def test_sign_in_service_answers_while_300_connections_stall_the_tls_handshake(exosim):
+    import ssl
+    server = exosim()
+    port = server.port("identity")
+    socks = []
+    try:
+        for _ in range(SLOW):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"\x16\x03\x01")  # the start of a ClientHello, never finished
+            socks.append(s)
+        ctx = ssl.create_default_context(cafile=str(server.ca_file))
+        start = time.monotonic()
+        raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+        tls = ctx.wrap_socket(raw, server_hostname="login.microsoftonline.com")
+        tls.sendall(b"GET /nowhere HTTP/1.1\r\nHost: login.microsoftonline.com\r\nConnection: close\r\n\r\n")
+        reply = b""
+        while chunk := tls.recv(4096):
+            reply += chunk
+        tls.close()
+        assert reply.startswith(b"HTTP/1.1 404 Not Found\r\n"), reply
+        assert time.monotonic() - start < 2.0
+        time.sleep(0.3)
+        assert sum(closed_by_server(s) for s in socks) >= SLOW - 256
+    finally:
+        for s in socks:
+            s.close()
