@@ -1,6 +1,8 @@
 // Request routing by Host and path (reference §3), the request log, and token-endpoint faults.
 #include "identity/identity_service.hpp"
 
+#include <algorithm>
+
 #include "core/ascii.hpp"
 #include "identity/jwt.hpp"
 #include "identity/service_state.hpp"
