@@ -179,11 +179,21 @@ void load_control(const Context& ctx, const Node& n, AppConfig& c) {
 }
 
 void load_identity(const Context& ctx, const Node& n, AppConfig& c) {
-    yaml::check_keys(ctx, n, "identity", {"enabled", "address", "port"});
+    yaml::check_keys(ctx, n, "identity",
+                     {"enabled", "address", "port", "verification_uri", "mfa_code", "auto_approve"});
     if (auto v = n["enabled"]) c.identity.enabled = yaml::boolean(ctx, v, "identity.enabled");
     if (auto v = n["address"]) c.identity.address = yaml::string(ctx, v, "identity.address");
     if (auto v = n["port"])
         c.identity.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, v, "identity.port", 65535));
+    if (auto v = n["verification_uri"]) c.identity.verification_uri = yaml::string(ctx, v, "identity.verification_uri");
+    if (auto v = n["mfa_code"]) c.identity.mfa_code = yaml::string(ctx, v, "identity.mfa_code");
+    if (auto a = n["auto_approve"]) {
+        yaml::check_keys(ctx, a, "identity.auto_approve", {"user", "delay"});
+        if (auto v = a["user"]) c.identity.auto_approve_user = yaml::string(ctx, v, "identity.auto_approve.user");
+        if (auto v = a["delay"])
+            c.identity.auto_approve_delay =
+                std::chrono::seconds(yaml::unsigned_integer(ctx, v, "identity.auto_approve.delay", 3600));
+    }
 }
 
 using SectionLoader = void (*)(const Context&, const Node&, AppConfig&);

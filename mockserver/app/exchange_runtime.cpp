@@ -185,7 +185,8 @@ ExchangeRuntime::ExchangeRuntime(const AppConfig& config, const std::filesystem:
     : data_dir_(data_dir),
       settings_(config.exchange),
       submission_(policy::SubmissionState::create(config.throttle)),
-      tokens_(std::make_shared<const policy::TokenIssuer>(load_or_create_token_secret(data_dir))) {
+      hs256_(std::make_shared<const policy::TokenIssuer>(load_or_create_token_secret(data_dir))),
+      tokens_(hs256_) {
     if (config.clock == ClockMode::virtual_clock) {
         virtual_clock_ = std::make_shared<policy::VirtualClock>();
         clock_ = virtual_clock_;
@@ -232,17 +233,30 @@ void ExchangeRuntime::advance_clock(std::chrono::seconds by) {
     virtual_clock_->advance(by);
 }
 
+void ExchangeRuntime::attach_tokens(std::shared_ptr<const policy::TokenVerifier> verifier, TokenMinter minter) {
+    std::lock_guard lock(mutex_);
+    tokens_ = std::move(verifier);
+    minter_ = std::move(minter);
+    publish_locked(current_);
+}
+
 std::string ExchangeRuntime::mint_token(const std::string& user, std::chrono::seconds ttl,
                                         const std::string& audience) const {
     if (policy::domain_of(user).empty()) throw std::invalid_argument("token user '" + user + "' is not an address");
     if (ttl.count() <= 0) throw std::invalid_argument("token ttl must be above 0 seconds");
+    TokenMinter minter;
+    {
+        std::lock_guard lock(mutex_);
+        minter = minter_;
+    }
+    if (minter) return minter(user, ttl, audience);
     policy::TokenClaims claims;
     claims.sub = user;
     claims.aud = audience;
     claims.scp = std::string(policy::TokenIssuer::default_scope);
     claims.iat = std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
     claims.exp = claims.iat + ttl.count();
-    return tokens_->mint(claims);
+    return hs256_->mint(claims);
 }
 
 json::value ExchangeRuntime::tenants_json() const {

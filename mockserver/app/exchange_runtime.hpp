@@ -6,6 +6,7 @@
 // immutable Environment and swaps it under a mutex, so a change applies to new sessions only.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,12 @@ public:
     void advance_clock(std::chrono::seconds by);  // throws std::logic_error on a real clock
     std::string mint_token(const std::string& user, std::chrono::seconds ttl,
                            const std::string& audience = "https://outlook.office.com") const;
+    // The sign-in service takes over tokens (app/identity_runtime): XOAUTH2 verifies with
+    // `verifier` and mint_token() mints through `minter` (RS256). Applies to new sessions. Until
+    // then (a runtime built alone, as in unit tests) the HS256 issuer over tls/token.key serves.
+    using TokenMinter = std::function<std::string(const std::string& user, std::chrono::seconds ttl,
+                                                  const std::string& audience)>;
+    void attach_tokens(std::shared_ptr<const policy::TokenVerifier> verifier, TokenMinter minter);
     boost::json::value tenants_json() const;  // the directory as JSON (passwords omitted)
     // Patch one tenant (settings, mailbox fields) from JSON; unknown keys -> std::invalid_argument
     // with a clear message. Applies to new sessions.
@@ -73,7 +80,9 @@ private:
     std::filesystem::path data_dir_;
     policy::exo::ExoSettings settings_;
     std::shared_ptr<policy::SubmissionState> submission_;
-    std::shared_ptr<const policy::TokenIssuer> tokens_;
+    std::shared_ptr<const policy::TokenIssuer> hs256_;      // until attach_tokens()
+    std::shared_ptr<const policy::TokenVerifier> tokens_;  // what XOAUTH2 checks with
+    TokenMinter minter_;
     std::shared_ptr<policy::VirtualClock> virtual_clock_;  // null on a real clock
     std::shared_ptr<const policy::Clock> clock_;
 

@@ -40,10 +40,6 @@ IdentityParts make_identity_parts(const std::filesystem::path& data_dir, const E
     return parts;
 }
 
-control::HttpHandler make_identity_handler(const IdentityParts&) {
-    return [](identity::HttpRequest request) { return identity_not_found(request); };
-}
-
 std::unique_ptr<control::HttpService> start_identity_listener(const AppConfig& config,
                                                               transport::CertificateAuthority& ca,
                                                               control::HttpHandler handler) {

@@ -1,8 +1,7 @@
 #pragma once
 // The sign-in service's HTTPS listener in `exosim serve`: the shared HTTP layer
 // (control::HttpService) with TLS 1.2-1.3 and the CA's sign-in certificate, answering through
-// one handler. make_identity_handler() is the seam where the protocol core
-// (identity::IdentityService) plugs in.
+// one handler: the protocol core's (app/identity_runtime).
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -34,11 +33,6 @@ inline constexpr const char* scan_daemon_name = "Contoso Scan Daemon";
 // Throws std::runtime_error when the key files or the journal cannot be read or created.
 IdentityParts make_identity_parts(const std::filesystem::path& data_dir, const ExchangeRuntime& exchange,
                                   transport::CertificateAuthority& ca);
-
-// The sign-in service's request handler: THE seam where identity::IdentityService plugs in
-// (construct it from `parts` and the directory, return a lambda calling its handle()). Until it
-// is wired, every path is unknown: 404 with a JSON body naming it.
-control::HttpHandler make_identity_handler(const IdentityParts& parts);
 
 // The answer for a path the sign-in service does not serve (also the HTTP layer's error page
 // shape: {"error": ..., "error_description": ...}).

@@ -6,6 +6,7 @@
 #include "app/allocator_tuning.hpp"
 #include "app/exchange_runtime.hpp"
 #include "app/identity_listener.hpp"
+#include "app/identity_runtime.hpp"
 #include "app/profiles.hpp"
 #include "app/server_options.hpp"
 #include "control/app_wiring.hpp"
@@ -43,7 +44,7 @@ bool pure_default(const ServeOptions& o) {
 std::unique_ptr<control::ControlServer> start_control(const AppConfig& config, const std::filesystem::path& data_dir,
                                                       store::MessageStore& store, transport::SessionRegistry& registry,
                                                       std::shared_ptr<ExchangeRuntime> exchange,
-                                                      harness::ScenarioSlot& slot) {
+                                                      harness::ScenarioSlot& slot, IdentityRuntime& identity) {
     if (!config.control.enabled) return nullptr;
     control::ControlServices cs;
     cs.version = EXOSIM_VERSION;
@@ -54,10 +55,12 @@ std::unique_ptr<control::ControlServer> start_control(const AppConfig& config, c
     cs.config = [&config] { return control::yaml_to_json(to_yaml(config)); };
     control::bind_exchange_runtime(cs, std::move(exchange));
     control::bind_scenario_slot(cs, slot);
+    cs.identity = &identity.service();
     control::HttpServerOptions options;
     options.address = config.control.address;
     options.port = config.control.port;
     auto api = std::make_unique<control::ControlServer>(std::move(options), std::move(cs));
+    identity.subscribe(api->identity_observer());
     api->start();
     return api;
 }
@@ -77,6 +80,8 @@ int run_server(const AppConfig& config) {
     std::cout << "CA certificate: " << ca.ca_file().string() << "\n";
     // The Exchange Online environment (tenants, clock, throttles, tokens) every exo-* session uses.
     auto exchange = std::make_shared<ExchangeRuntime>(config, data_dir);
+    // The sign-in service (issue 14): built before any session, so XOAUTH2 checks its tokens.
+    IdentityRuntime identity_runtime(config, data_dir, *exchange, ca);
 
     store::MessageStore store(data_dir, config.capture);
     transport::SessionRegistry registry;
@@ -89,17 +94,13 @@ int run_server(const AppConfig& config) {
     transport::Server server(std::move(so));
     server.start();
     for (const auto& l : server.listeners()) std::cout << transport::listening_line(l) << "\n";
-    auto control_api = start_control(config, data_dir, store, registry, exchange, slot);
+    auto control_api = start_control(config, data_dir, store, registry, exchange, slot, identity_runtime);
     if (control_api) std::cout << control_api->listening_line() << "\n";  // before "ready": tests parse it
-    // The sign-in service (issue 14). The seam for exosim::identity is make_identity_handler().
     std::unique_ptr<control::HttpService> identity;
     if (config.identity.enabled) {
-        IdentityParts parts = make_identity_parts(data_dir, *exchange, ca);
-        identity = start_identity_listener(config, ca, make_identity_handler(parts));
+        identity = start_identity_listener(config, ca, identity_runtime.handler());
         std::cout << identity_listening_line(*identity) << "\n";
-        std::cout << "identity app certificate: " << parts.scan_daemon_cert.chain.string() << " key "
-                  << parts.scan_daemon_cert.key.string() << " (" << scan_daemon_name << " " << scan_daemon_client_id
-                  << ")\n";
+        for (const auto& line : identity_runtime.startup_lines()) std::cout << line << "\n";
     }
     std::cout << "ready" << std::endl;
     server.wait_for_signal();
