@@ -63,6 +63,7 @@ CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir)
       data_dir_(absolute_dir(data_dir)),
       ca_(data_dir_ / "tls"),
       exchange_((config_.data_dir = data_dir_, ca_.ensure_defaults(), std::make_shared<ExchangeRuntime>(config_, data_dir_))),
+      identity_(std::make_unique<IdentityRuntime>(config_, data_dir_, *exchange_, ca_)),
       store_(data_dir_, config_.capture),
       slot_(registry_, tenant_overrides(exchange_)) {
     transport::ServerOptions so = server_options(config_, exchange_, store_, registry_, ca_, slot_);

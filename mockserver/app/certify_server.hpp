@@ -12,6 +12,7 @@
 #include "app/certify.hpp"
 #include "app/config.hpp"
 #include "app/exchange_runtime.hpp"
+#include "app/identity_runtime.hpp"
 #include "harness/run_options.hpp"
 #include "harness/scenario_slot.hpp"
 #include "store/message_store.hpp"
@@ -50,6 +51,9 @@ private:
     std::filesystem::path data_dir_;
     transport::CertificateAuthority ca_;
     std::shared_ptr<ExchangeRuntime> exchange_;
+    // The worker's own sign-in service: the tokens scenarios hand a client ({token}) are its RS256
+    // tokens, verified by this worker's submission endpoint.
+    std::unique_ptr<IdentityRuntime> identity_;
     store::MessageStore store_;
     transport::SessionRegistry registry_;
     harness::ScenarioSlot slot_;
