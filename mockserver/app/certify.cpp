@@ -14,6 +14,7 @@
 
 #include "app/certify_server.hpp"
 #include "app/cli.hpp"
+#include "app/profiles.hpp"
 #include "app/report_command.hpp"
 #include "harness/certify_runner.hpp"
 #include "harness/job_pool.hpp"
@@ -202,8 +203,9 @@ std::vector<std::size_t> run_order(const CertifyOptions& o, const AppConfig& con
     if (jobs == 1) return order;
     harness::CostHints hints;
     hints.client_timeout = o.client_timeout;
-    hints.silent_listener = [&config](const std::string& name) {
-        return std::any_of(config.listeners.begin(), config.listeners.end(), [&](const transport::ListenerConfig& l) {
+    // As served: the profile decides some behaviours (Exchange's 465 is silent: profiles.cpp).
+    hints.silent_listener = [listeners = effective_listeners(config)](const std::string& name) {
+        return std::any_of(listeners.begin(), listeners.end(), [&](const transport::ListenerConfig& l) {
             return l.name == name && l.behaviour == transport::ListenerBehaviour::blackhole;
         });
     };
