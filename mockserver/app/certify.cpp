@@ -16,16 +16,13 @@
 #include "app/cli.hpp"
 #include "app/profiles.hpp"
 #include "app/report_command.hpp"
+#include "app/scenario_paths.hpp"
 #include "harness/certify_runner.hpp"
 #include "harness/job_pool.hpp"
 #include "harness/scenario_cost.hpp"
 #include "scenario/verdict.hpp"
 #include "scenario/yaml_io.hpp"
 #include "transport/server.hpp"
-
-#ifndef EXOSIM_SCENARIOS_DIR
-#define EXOSIM_SCENARIOS_DIR ""
-#endif
 
 namespace exosim::app {
 
@@ -47,8 +44,8 @@ std::string iso_now() {
 
 fs::path scenarios_root(const CertifyOptions& o) {
     if (o.scenarios_dir) return *o.scenarios_dir;
-    if (fs::is_directory("scenarios/suites")) return "scenarios";
-    return EXOSIM_SCENARIOS_DIR;
+    // ./scenarios, the source tree's, then the Debian package's /usr/share/exosim/scenarios.
+    return first_scenario_library(default_scenario_libraries());
 }
 
 fs::path suite_file(const CertifyOptions& o) {

@@ -31,7 +31,7 @@ po::options_description certify_description() {
         ("data-dir,d", po::value<std::string>(), "server data directory (with --jobs N > 1: worker-K/ in it per worker); default: a temporary one, removed afterwards")
         ("bind", po::value<std::string>(), "listen on ADDR (e.g. the lab interface a device reaches) instead of each listener's address")
         ("real-ports", "with --manual or --trigger-url: the standard ports 587, 25, 465 instead of 1587, 1025, 1465")
-        ("scenarios-dir", po::value<std::string>(), "where suite names are looked up; default: ./scenarios, else the source tree's")
+        ("scenarios-dir", po::value<std::string>(), "where suite names are looked up; default: ./scenarios, else the source tree's, else /usr/share/exosim/scenarios")
         ("timeout", po::value<unsigned>(), "seconds per attempt (client command killed after it; manual: wait for the device); default 60, manual 300")
         ("client-timeout", po::value<unsigned>()->default_value(5), "seconds: the reference client's own timeout cap in {exosim_client_args}")
         ("filter", po::value<std::string>(), "only scenarios whose id or a tag contains this text")
