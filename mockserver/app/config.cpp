@@ -178,6 +178,14 @@ void load_control(const Context& ctx, const Node& n, AppConfig& c) {
         c.control.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, v, "control.port", 65535));
 }
 
+void load_identity(const Context& ctx, const Node& n, AppConfig& c) {
+    yaml::check_keys(ctx, n, "identity", {"enabled", "address", "port"});
+    if (auto v = n["enabled"]) c.identity.enabled = yaml::boolean(ctx, v, "identity.enabled");
+    if (auto v = n["address"]) c.identity.address = yaml::string(ctx, v, "identity.address");
+    if (auto v = n["port"])
+        c.identity.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, v, "identity.port", 65535));
+}
+
 using SectionLoader = void (*)(const Context&, const Node&, AppConfig&);
 
 struct Section {
@@ -197,6 +205,7 @@ constexpr Section sections[] = {
     {"bare_line_endings", load_bare_line_endings},
     {"pregreet", load_pregreet},
     {"control", load_control},
+    {"identity", load_identity},
     {"clock", load_clock},
     {"exchange", load_exchange},
     {"tenants", load_tenants},

@@ -83,6 +83,9 @@ std::string to_yaml(const AppConfig& c) {
     out << YAML::Key << "control" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "enabled"
         << YAML::Value << c.control.enabled << YAML::Key << "address" << YAML::Value << c.control.address
         << YAML::Key << "port" << YAML::Value << c.control.port << YAML::EndMap;
+    out << YAML::Key << "identity" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "enabled"
+        << YAML::Value << c.identity.enabled << YAML::Key << "address" << YAML::Value << c.identity.address
+        << YAML::Key << "port" << YAML::Value << c.identity.port << YAML::EndMap;
     out << YAML::Key << "listeners" << YAML::Value << YAML::BeginSeq;
     for (const auto& l : c.listeners) emit_listener(out, l);
     out << YAML::EndSeq;

@@ -32,6 +32,9 @@ public:
     std::shared_ptr<const policy::exo::Environment> environment() const;  // for new sessions
     bool virtual_clock() const;
     std::chrono::system_clock::time_point now() const;
+    // The clock throttles and tokens run on (virtual or real); the sign-in service shares it, so
+    // advancing the virtual clock also ages tokens, codes and key grace periods.
+    std::shared_ptr<const policy::Clock> clock() const { return clock_; }
     void advance_clock(std::chrono::seconds by);  // throws std::logic_error on a real clock
     std::string mint_token(const std::string& user, std::chrono::seconds ttl,
                            const std::string& audience = "https://outlook.office.com") const;

@@ -5,6 +5,7 @@
 
 #include "app/allocator_tuning.hpp"
 #include "app/exchange_runtime.hpp"
+#include "app/identity_listener.hpp"
 #include "app/profiles.hpp"
 #include "app/server_options.hpp"
 #include "control/app_wiring.hpp"
@@ -30,7 +31,7 @@ AppConfig effective_config(const ServeOptions& options) {
 
 bool pure_default(const ServeOptions& o) {
     return !o.config_file && !o.data_dir && !o.bind && !o.real_ports && !o.ephemeral_ports && !o.capture &&
-           !o.threads && !o.control && !o.no_control;
+           !o.threads && !o.control && !o.no_control && !o.identity && !o.no_identity;
 }
 
 #ifndef EXOSIM_VERSION
@@ -90,8 +91,19 @@ int run_server(const AppConfig& config) {
     for (const auto& l : server.listeners()) std::cout << transport::listening_line(l) << "\n";
     auto control_api = start_control(config, data_dir, store, registry, exchange, slot);
     if (control_api) std::cout << control_api->listening_line() << "\n";  // before "ready": tests parse it
+    // The sign-in service (issue 14). The seam for exosim::identity is make_identity_handler().
+    std::unique_ptr<control::HttpService> identity;
+    if (config.identity.enabled) {
+        IdentityParts parts = make_identity_parts(data_dir, *exchange, ca);
+        identity = start_identity_listener(config, ca, make_identity_handler(parts));
+        std::cout << identity_listening_line(*identity) << "\n";
+        std::cout << "identity app certificate: " << parts.scan_daemon_cert.chain.string() << " key "
+                  << parts.scan_daemon_cert.key.string() << " (" << scan_daemon_name << " " << scan_daemon_client_id
+                  << ")\n";
+    }
     std::cout << "ready" << std::endl;
     server.wait_for_signal();
+    if (identity) identity->stop();
     if (control_api) control_api->stop();
     std::cout << "shutting down (" << server.active_sessions() << " sessions open)" << std::endl;
     server.shutdown();

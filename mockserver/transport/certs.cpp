@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -89,7 +90,7 @@ struct CertSpec {
     std::string common_name;
     bool ca = false;
     bool intermediate = false;  // CA with pathlen:0
-    std::string san;            // "DNS:..." or "IP:..."; empty for CAs
+    std::string san;            // "DNS:...", "IP:..." or a comma-separated list; empty for CAs
     std::string eku;            // "serverAuth" or "clientAuth"
     long not_before_days = -1;  // one day back tolerates clock skew between peers
     long not_after_days = leaf_days;
@@ -124,7 +125,7 @@ Ptr<X509> make_cert(const CertSpec& spec, EVP_PKEY* key, const KeyPair* issuer) 
         add_ext(x.get(), issuer_cert, NID_basic_constraints, "critical,CA:FALSE");
         add_ext(x.get(), issuer_cert, NID_key_usage, "critical,digitalSignature,keyEncipherment");
         add_ext(x.get(), issuer_cert, NID_ext_key_usage, spec.eku);
-        add_ext(x.get(), issuer_cert, NID_subject_alt_name, spec.san);
+        if (!spec.san.empty()) add_ext(x.get(), issuer_cert, NID_subject_alt_name, spec.san);
     }
     // SKI first: a self-signed certificate's AKI is taken from its own SKI.
     add_ext(x.get(), issuer_cert, NID_subject_key_identifier, "hash");
@@ -317,6 +318,49 @@ CertSpec leaf_spec(const std::string& name, CertVariant variant, bool client) {
     return spec;
 }
 
+std::string asn1_text(const ASN1_STRING* s) {
+    unsigned char* out = nullptr;
+    int n = ASN1_STRING_to_UTF8(&out, s);
+    if (n < 0) return {};
+    std::string text(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+    OPENSSL_free(out);
+    return text;
+}
+
+std::vector<std::string> dns_names(X509* cert) {
+    std::vector<std::string> names;
+    auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+        const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans, i);
+        if (gn->type == GEN_DNS) names.push_back(asn1_text(gn->d.dNSName));
+    }
+    GENERAL_NAMES_free(sans);
+    return names;
+}
+
+std::string common_name(X509* cert) {
+    X509_NAME* subject = X509_get_subject_name(cert);
+    int pos = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    return pos < 0 ? std::string() : asn1_text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, pos)));
+}
+
+// Issues `spec` under the intermediate into `files` unless a usable pair there already passes
+// `matches`. `with_chain`: the chain file also holds the intermediate (what a server sends).
+CertFiles issue_leaf(const fs::path& dir_, const CertSpec& spec, const CertFiles& files, bool with_chain,
+                     const std::function<bool(X509*)>& matches) {
+    DirLock lock(dir_);
+    bool root_created = false;
+    KeyPair root = load_or_create_root(dir_, "ca", "exosim local CA", root_created);
+    KeyPair inter = load_or_create_intermediate(dir_, root, root_created);
+    KeyPair existing = read_pair(files.chain, files.key);
+    if (usable(existing, inter.key.get(), TimeRule::current) && matches(existing.cert.get())) return files;
+    KeyPair leaf;
+    leaf.key = generate_key();
+    leaf.cert = make_cert(spec, leaf.key.get(), &inter);
+    write_pair(leaf, files.chain, files.key, with_chain ? pem_of(inter.cert.get()) : std::string());
+    return files;
+}
+
 }  // namespace
 
 std::string_view cert_variant_name(CertVariant v) {
@@ -415,6 +459,37 @@ const std::vector<std::string>& CertificateAuthority::default_names() {
 
 void CertificateAuthority::ensure_defaults() {
     for (const std::string& n : default_names()) server_cert(n);
+    signin_cert();
 }
+
+// Reference entra-id-oauth.md §1: the sign-in hosts, and the device-login pages' hosts.
+const std::vector<std::string>& CertificateAuthority::signin_names() {
+    static const std::vector<std::string> names{"login.microsoftonline.com", "login.microsoft.com", "login.windows.net",
+                                                "sts.windows.net",           "microsoft.com",       "www.microsoft.com"};
+    return names;
+}
+
+CertFiles CertificateAuthority::signin_cert() {
+    const std::vector<std::string>& names = signin_names();
+    CertSpec spec = leaf_spec(names.front(), CertVariant::valid, false);
+    spec.san.clear();
+    for (const std::string& n : names) spec.san += (spec.san.empty() ? "DNS:" : ",DNS:") + n;
+    CertFiles files{dir_ / (safe_name(names.front()) + ".pem"), dir_ / (safe_name(names.front()) + ".key")};
+    return issue_leaf(dir_, spec, files, true, [&](X509* cert) { return dns_names(cert) == names; });
+}
+
+CertFiles CertificateAuthority::app_cert(const std::string& app_id, const std::string& display_name) {
+    if (app_id.empty() || app_id.size() > 64 ||
+        app_id.find_first_not_of("0123456789abcdefABCDEF-") != std::string::npos)
+        throw std::invalid_argument("certs: bad app id '" + app_id + "'");
+    if (display_name.empty() || display_name.size() > 64) throw std::invalid_argument("certs: bad app display name");
+    fs::create_directories(dir_ / "apps");
+    CertSpec spec;
+    spec.common_name = display_name;
+    spec.eku = "clientAuth";
+    CertFiles files{dir_ / "apps" / (app_id + ".crt.pem"), dir_ / "apps" / (app_id + ".key.pem")};
+    return issue_leaf(dir_, spec, files, false, [&](X509* cert) { return common_name(cert) == display_name; });
+}
+
 
 }  // namespace exosim::transport

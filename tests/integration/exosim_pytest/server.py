@@ -67,6 +67,9 @@ class ExosimServer:
         # to 8025, which parallel tests would fight over: put it on a free port too.
         if config is not None and "control" not in config and "--control" not in extra and "--no-control" not in extra:
             args += ["--control", "127.0.0.1:0"]
+        # Likewise the sign-in service's default 1443.
+        if config is not None and "identity" not in config and "--identity" not in extra and "--no-identity" not in extra:
+            args += ["--identity", "127.0.0.1:0"]
         args += extra
         self.args = args
         self.ports: dict[str, int] = {}
