@@ -7,6 +7,7 @@
 
 #include "app/certify.hpp"
 #include "app/serve.hpp"
+#include "app/ca_command.hpp"
 #include "app/token_command.hpp"
 
 #ifndef EXOSIM_VERSION
@@ -26,6 +27,7 @@ constexpr const char* usage_text =
     "  serve      run the fake Exchange Online SMTP endpoints (exosim serve --help)\n"
     "  token      print an XOAUTH2 token for a mailbox (exosim token --help)\n"
     "  certify    run scenarios against a client and report verdicts (exosim certify --help)\n"
+    "  ca         issue a client certificate from exosim's CA (exosim ca client --help)\n"
     "\n"
     "options:\n"
     "  -h, --help     this text\n"
@@ -44,7 +46,9 @@ po::options_description serve_description() {
         ("no-control", "do not start the control API")
         ("capture", po::value<std::string>(), "disk | memory | off; overrides capture")
         ("threads", po::value<std::size_t>(), "I/O threads (0: one per CPU); overrides threads")
-        ("print-config", "print the effective configuration as YAML and exit");
+        ("print-config", "print the effective configuration as YAML and exit")
+        ("dns", "answer DNS for the lab (UDP+TCP 1053, 53 with --real-ports) on --bind's address")
+        ("evidence", "keep TLS key logs, ClientHello summaries and a pcap under <data-dir>/evidence");
     return d;
 }
 
@@ -92,6 +96,8 @@ ServeOptions parse_serve_options(const std::vector<std::string>& args) {
     if (o.control) parse_control_address(*o.control);  // usage error now, not at start-up
     if (vm.count("threads")) o.threads = vm["threads"].as<std::size_t>();
     o.print_config = vm.count("print-config") > 0;
+    o.dns = vm.count("dns") > 0;
+    o.evidence = vm.count("evidence") > 0;
     return o;
 }
 
@@ -106,6 +112,8 @@ void apply_overrides(AppConfig& config, const ServeOptions& o) {
     apply_listener_overrides(config, o.bind, o.real_ports);
     if (o.ephemeral_ports)
         for (auto& l : config.listeners) l.port = 0;
+    if (o.evidence)
+        for (auto& l : config.listeners) l.tls.evidence = true;
 }
 
 void apply_listener_overrides(AppConfig& config, const std::optional<std::string>& bind, bool real_ports) {
@@ -150,6 +158,7 @@ int run_cli(int argc, char** argv) {
         return serve(options);
     }
     if (command == "token") return token_command({args.begin() + 1, args.end()});
+    if (command == "ca") return ca_command({args.begin() + 1, args.end()});
     if (command == "certify") {
         CertifyOptions options;
         try {
