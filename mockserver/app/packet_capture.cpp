@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -17,9 +18,10 @@ namespace exosim::app {
 
 namespace {
 
-// dumpcap needs a moment to open the interface; a capture that is not writing by then has failed.
+// dumpcap needs a moment to open the interface; a capture that has not started by then has failed.
 constexpr std::chrono::seconds capture_start_timeout{5};
 constexpr std::chrono::seconds capture_stop_timeout{3};
+constexpr std::chrono::milliseconds capture_drain{500};
 
 std::filesystem::path find_on_path(const std::string& program) {
     const char* path = std::getenv("PATH");
@@ -40,6 +42,14 @@ bool exited(pid_t pid) {
     return waitpid(pid, &status, WNOHANG) == pid;
 }
 
+bool capturing(const std::filesystem::path& log) {
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.starts_with("Capturing on")) return true;
+    return false;
+}
+
 bool all_loopback(const std::vector<transport::BoundListener>& listeners) {
     for (const auto& l : listeners)
         if (!l.address.starts_with("127.") && l.address != "::1") return false;
@@ -49,6 +59,10 @@ bool all_loopback(const std::vector<transport::BoundListener>& listeners) {
 }  // namespace
 
 PacketCapture::~PacketCapture() {
+    // Packets still in the kernel's capture ring when dumpcap is told to stop are lost (seen: a
+    // session just before shutdown missing entirely); libpcap hands them over within its read
+    // timeout, so give it that long first.
+    std::this_thread::sleep_for(capture_drain);
     kill(pid_, SIGTERM);
     auto deadline = std::chrono::steady_clock::now() + capture_stop_timeout;
     while (!exited(pid_)) {
@@ -95,7 +109,8 @@ std::unique_ptr<PacketCapture> start_packet_capture(const std::vector<transport:
         return nullptr;
     }
     auto deadline = std::chrono::steady_clock::now() + capture_start_timeout;
-    while (!std::filesystem::exists(file, ec)) {
+    // The file exists before packets are taken; "Capturing on" is printed once they are.
+    while (!capturing(log)) {
         bool gone = exited(pid);
         if (gone || std::chrono::steady_clock::now() > deadline) {
             if (!gone) PacketCapture stop(pid, file);  // its destructor stops dumpcap
