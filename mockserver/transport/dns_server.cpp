@@ -92,7 +92,9 @@ struct DnsServer::Impl {
 
     asio::awaitable<void> serve_tcp_connection(tcp::socket socket) {
         ++tcp_connections;
-        std::string client = socket.remote_endpoint().address().to_string();
+        boost::system::error_code peer_ec;
+        const tcp::endpoint peer = socket.remote_endpoint(peer_ec);  // fails if the client already left
+        const std::string client = peer_ec ? std::string("unknown") : peer.address().to_string();
         lab::dns::TcpFramer framer;
         asio::steady_timer idle(context);
         std::array<char, tcp_read_chunk> buffer;
