@@ -59,6 +59,7 @@ po::options_description certify_description() {
         ("data-dir,d", po::value<std::string>(), "server data directory; default: a temporary one, removed afterwards")
         ("bind", po::value<std::string>(), "listen on ADDR (e.g. the lab interface a device reaches) instead of each listener's address")
         ("real-ports", "with --manual or --trigger-url: the standard ports 587, 25, 465 instead of 1587, 1025, 1465")
+        ("evidence", "ClientHello summaries (JA3/JA4) in the transcripts, TLS key logs in OUT/evidence")
         ("scenarios-dir", po::value<std::string>(), "where suite names are looked up; default: ./scenarios, else the source tree's")
         ("timeout", po::value<unsigned>(), "seconds per attempt (client command killed after it; manual: wait for the device); default 60, manual 300")
         ("client-timeout", po::value<unsigned>()->default_value(5), "seconds: the reference client's own timeout cap in {exosim_client_args}")
@@ -196,6 +197,7 @@ public:
           slot_(registry_, tenant_overrides(exchange_)) {
         transport::ServerOptions so = server_options(config_, exchange_, store_, registry_, ca_, slot_);
         so.shutdown_grace = std::chrono::seconds(2);
+        if (o.evidence) so.evidence_dir = fs::absolute(o.out) / "evidence";
         server_ = std::make_unique<transport::Server>(std::move(so));
         server_->start();
     }
@@ -238,6 +240,8 @@ AppConfig certify_config(const CertifyOptions& o) {
         config.exchange.auth_tarpit = milliseconds(0);
     }
     apply_listener_overrides(config, o.bind, o.real_ports);
+    if (o.evidence)
+        for (auto& l : config.listeners) l.tls.evidence = true;
     // A command runs on this machine and is told the ports; a device is configured by hand.
     if (!o.manual && !o.trigger_url)
         for (auto& l : config.listeners) l.port = 0;
@@ -398,6 +402,7 @@ CertifyOptions parse_certify_options(const std::vector<std::string>& args) {
     if (vm.count("data-dir")) o.data_dir = vm["data-dir"].as<std::string>();
     if (vm.count("bind")) o.bind = vm["bind"].as<std::string>();
     o.real_ports = vm.count("real-ports") > 0;
+    o.evidence = vm.count("evidence") > 0;
     if (o.real_ports && !o.manual && !o.trigger_url)
         throw UsageError("--real-ports is for a device (--manual or --trigger-url); a --client command gets free ports");
     if (vm.count("scenarios-dir")) o.scenarios_dir = vm["scenarios-dir"].as<std::string>();

@@ -27,6 +27,7 @@ struct CertifyOptions {
     std::optional<std::chrono::seconds> timeout;        // per attempt (default 60 s; manual 300 s)
     std::chrono::seconds client_timeout{5};             // {exosim_client_args} --timeout
     std::optional<std::string> filter;                  // id or tag substring
+    bool evidence = false;  // --evidence: ClientHello lines in the report, key logs in <out>/evidence
     bool list_rules = false;
     bool help = false;
 };

@@ -82,3 +82,21 @@ def test_recorded_starttls_session_decrypts_with_the_key_log(server):
                           "tls.handshake.type == 1", "-T", "fields", "-e", "tls.handshake.ja3"],
                          capture_output=True, text=True, timeout=60).stdout.split()
     assert ja3 == [hello["ja3"]]
+
+
+def test_certify_evidence_puts_the_client_hello_in_the_report(tmp_path):
+    """certify --evidence: each transcript shows the ClientHello line; key logs go with the report."""
+    from pathlib import Path
+    from exosim_pytest.server import find_binary
+    root = Path(__file__).resolve().parents[2]
+    client = (root / "client_under_test" / "adapters" / "exosim-client.cmd").read_text().strip()
+    out = tmp_path / "report"
+    proc = subprocess.run([str(find_binary()), "certify", "--scenario", str(root / "scenarios" / "submission-login.yaml"),
+                           "--client", client, "--out", str(out), "--evidence"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    html = (out / "report.html").read_text()
+    assert "-- ClientHello: versions TLSv1.3 TLSv1.2" in html
+    assert "; JA3 " in html and "; JA4 t13d" in html
+    keylogs = list((out / "evidence").glob("*.keylog"))
+    assert len(keylogs) == 1 and keylogs[0].read_text().startswith("CLIENT_RANDOM ")
