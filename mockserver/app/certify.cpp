@@ -219,7 +219,9 @@ std::vector<scenario::RunResult> run_all(const CertifyOptions& o, const AppConfi
     if (jobs > 1) transport::CertificateAuthority(root.tls_dir()).ensure_defaults();
     harness::run_pool(queue, jobs, [&](std::size_t w) -> harness::PoolTask {
         if (jobs > 1) seed_tls_dir(root.tls_dir(), root.worker_dir(w, jobs) / "tls");
-        auto server = std::make_shared<CertifyServer>(config, root.worker_dir(w, jobs));
+        std::optional<fs::path> evidence;
+        if (o.evidence) evidence = fs::absolute(o.out) / "evidence";
+        auto server = std::make_shared<CertifyServer>(config, root.worker_dir(w, jobs), evidence);
         progress.listening(server->server(), w, jobs);
         // Only a device prints between result lines (prompts, waiting), and a device is one job.
         auto ro = std::make_shared<const harness::RunnerOptions>(runner_options(o, *server, jobs == 1 ? &std::cout : nullptr));

@@ -64,6 +64,9 @@ struct InboundConnector {
     std::string name;
     std::vector<IpRange> source_ip_ranges;
     std::string certificate_domain;  // must be an accepted domain of the tenant; empty: none
+    // PEM file of a CA (a device vendor's) whose client certificates the MX also verifies, as
+    // Exchange accepts any CA it trusts; empty: exosim's CA only. Loaded by the transport.
+    std::string trusted_ca;
     bool require_tls = false;
 };
 

@@ -28,6 +28,7 @@ std::string marker_text(const Marker& m) {
     case TraceEntry::Kind::client_closed: return "-- client closed the connection --";
     case TraceEntry::Kind::server_closed: return "-- server closed the connection --";
     case TraceEntry::Kind::timeout: return "-- server timeout --";
+    case TraceEntry::Kind::client_hello: return "-- ClientHello: " + visible(m.detail) + " --";
     default: return "-- " + visible(m.detail) + " --";
     }
 }

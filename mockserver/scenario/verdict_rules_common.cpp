@@ -74,6 +74,7 @@ std::string quote(const Context& c, std::size_t conn, const Marker& m) {
     case TraceEntry::Kind::tls_failed: what = "TLS failed " + m.detail; break;
     case TraceEntry::Kind::client_closed: what = "client closed"; break;
     case TraceEntry::Kind::server_closed: what = "server closed"; break;
+    case TraceEntry::Kind::client_hello: what = "ClientHello " + m.detail; break;
     default: what = "server timeout"; break;
     }
     return quote_text(c, conn, '-', m.t, m.tls, visible(what));
