@@ -176,4 +176,9 @@ IdentityDirectory default_identity_directory(std::shared_ptr<const policy::Direc
     return d;
 }
 
+IdentityDirectory default_identity_directory(const policy::Directory& mail, std::string scan_daemon_certificate_pem) {
+    return default_identity_directory(std::make_shared<const policy::Directory>(mail),
+                                      std::move(scan_daemon_certificate_pem));
+}
+
 }  // namespace exosim::identity

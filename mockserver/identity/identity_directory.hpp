@@ -100,6 +100,9 @@ std::string stable_guid(std::string_view text);
 IdentityDirectory default_identity_directory(std::shared_ptr<const policy::Directory> mail,
                                              std::string scan_daemon_certificate_pem = {});
 
+// The same over a copy of `mail`.
+IdentityDirectory default_identity_directory(const policy::Directory& mail, std::string scan_daemon_certificate_pem = {});
+
 // Ids of the embedded default (issue 14), for tests, startup output and the README.
 namespace default_ids {
 inline constexpr std::string_view contoso_tenant = "e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11";

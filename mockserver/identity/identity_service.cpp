@@ -1,6 +1,8 @@
 // Request routing by Host and path (reference §3), the request log, and token-endpoint faults.
 #include "identity/identity_service.hpp"
 
+#include <algorithm>
+
 #include "core/ascii.hpp"
 #include "identity/jwt.hpp"
 #include "identity/service_state.hpp"
@@ -102,6 +104,11 @@ HttpResponse route_tenant(ServiceState& s, Ctx& ctx, const std::vector<std::stri
 }
 
 HttpResponse route(ServiceState& s, Ctx& ctx) {
+    // RFC 9112 3.2: a request with more than one Host field is answered 400.
+    if (ctx.http.header_count("Host") > 1) {
+        ctx.event.ok = false;
+        return html_page(400, "<!DOCTYPE html><html><body><p>400 Bad Request: repeated Host</p></body></html>", ctx.ids);
+    }
     const std::vector<std::string> seg = segments(ctx.path);
     if (device_login_host(ctx.host)) {
         if (ctx.path == "/devicelogin" || ctx.path == "/link") return devicelogin_page(s, ctx);

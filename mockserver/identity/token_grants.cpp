@@ -169,8 +169,7 @@ HttpResponse device_code_grant(ServiceState& s, Ctx& ctx, const TokenRequest& re
     }
     if (now >= flow.expires) return fail(ctx, aad_error(70020));
     const UserSignIn* user = s.dir.find_user(flow.user);
-    const UserCheck u = check_user(s, flow.user, std::nullopt, flow.tenant_segment == "" ? req.tenant : req.tenant,
-                                   flow.scope.resource);
+    const UserCheck u = check_user(s, flow.user, std::nullopt, req.tenant, flow.scope.resource);
     if (user == nullptr || u.error) return fail(ctx, u.error ? *u.error : aad_error(70000));
     ScopeRequest scope = flow.scope;
     if (auto e = check_delegated(s, *req.app, *user, scope)) return fail(ctx, *e);

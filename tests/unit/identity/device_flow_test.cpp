@@ -177,10 +177,37 @@ TEST_F(DeviceFlowTest, WrongCodeBlockedUserAndAntiForgery) {
     EXPECT_NE(p.body.find("AADSTS53003"), std::string::npos);
 }
 
+TEST_F(DeviceFlowTest, V1DevicecodeTakesResourceAndPollsWithCode) {
+    const auto r = send("POST", "/contoso.com/oauth2/devicecode",
+                        form({{"client_id", fleet}, {"resource", "https://outlook.office.com"}}));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    const auto o = body(r);
+    service->approve_device_code(str(o, "user_code"), "printer@contoso.com");
+    const auto t = send("POST", "/contoso.com/oauth2/token",
+                        form({{"grant_type", "device_code"}, {"client_id", fleet}, {"code", str(o, "device_code")},
+                              {"resource", "https://outlook.office.com"}}));
+    ASSERT_EQ(t.status, 200u) << t.body;
+    EXPECT_EQ(str(claims(str(body(t), "access_token")), "scp"), "SMTP.Send");
+    EXPECT_EQ(str(body(t), "resource"), "https://outlook.office.com");
+}
+
+TEST_F(DeviceFlowTest, UserCodesAcceptLowerCaseAndDashes) {
+    const auto o = start_flow();
+    std::string code = str(o, "user_code");
+    for (char& c : code) c = static_cast<char>(c - 'A' + 'a');
+    EXPECT_EQ(service->approve_device_code(code.substr(0, 4) + "-" + code.substr(4), "printer@contoso.com"),
+              ControlStatus::ok);
+    EXPECT_EQ(service->approve_device_code("NOPE", "printer@contoso.com"), ControlStatus::not_found);
+    const auto o2 = start_flow();
+    EXPECT_EQ(service->approve_device_code(str(o2, "user_code"), "nobody@contoso.com"), ControlStatus::unknown_user);
+}
+
 TEST_F(DeviceFlowTest, UnknownHostsAndPaths) {
     EXPECT_EQ(send("GET", "/devicelogin", {}, "evil.example").status, 404u);
     EXPECT_EQ(send("GET", "/nothing", {}, "microsoft.com").status, 404u);
     EXPECT_EQ(send("GET", "/contoso.com/nothing").status, 404u);
+    EXPECT_EQ(send("GET", "/common/discovery/v2.0/keys", {}, login_host, {{"Host", "evil.example"}}).status, 400u);
+    EXPECT_EQ(send("GET", "/common/discovery/v2.0/keys", {}, "LOGIN.microsoftonline.com:443").status, 200u);
 }
 
 }  // namespace
