@@ -22,6 +22,14 @@ bool bool_value(std::string_view key, std::string_view value) {
     bad_value(key, value, "true or false");
 }
 
+// The keys of a field table, in table order.
+template <class Field>
+std::vector<std::string_view> keys_of(const std::vector<Field>& fields) {
+    std::vector<std::string_view> out;
+    for (const Field& f : fields) out.push_back(f.key);
+    return out;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -148,11 +156,7 @@ const TenantSettingField* find_tenant_setting(std::string_view key) {
 }  // namespace
 
 const std::vector<std::string_view>& tenant_setting_keys() {
-    static const std::vector<std::string_view> keys = [] {
-        std::vector<std::string_view> out;
-        for (const TenantSettingField& f : tenant_setting_fields()) out.push_back(f.key);
-        return out;
-    }();
+    static const std::vector<std::string_view> keys = keys_of(tenant_setting_fields());
     return keys;
 }
 
@@ -220,11 +224,7 @@ const std::vector<MailboxField>& mailbox_fields() {
 }  // namespace
 
 const std::vector<std::string_view>& mailbox_field_keys() {
-    static const std::vector<std::string_view> keys = [] {
-        std::vector<std::string_view> out;
-        for (const MailboxField& f : mailbox_fields()) out.push_back(f.key);
-        return out;
-    }();
+    static const std::vector<std::string_view> keys = keys_of(mailbox_fields());
     return keys;
 }
 
