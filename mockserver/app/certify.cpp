@@ -17,6 +17,7 @@
 #include "app/profiles.hpp"
 #include "app/report_command.hpp"
 #include "app/scenario_paths.hpp"
+#include "core/ascii.hpp"
 #include "harness/certify_runner.hpp"
 #include "harness/job_pool.hpp"
 #include "harness/scenario_cost.hpp"
@@ -136,12 +137,15 @@ std::string seconds_text(milliseconds d) {
 // Finding messages may quote wire bytes (a ClientHello where a command was due): keep the
 // terminal readable, \xNN for anything that is not printable ASCII.
 std::string printable(std::string_view text, std::size_t max = 200) {
-    static constexpr char digits[] = "0123456789abcdef";
     std::string out;
     for (char c : text) {
         auto b = static_cast<unsigned char>(c);
-        if (b >= 0x20 && b < 0x7f) out += c;
-        else out += std::string("\\x") + digits[b >> 4] + digits[b & 0xF];
+        if (b >= 0x20 && b < 0x7f) {
+            out += c;
+        } else {
+            out += "\\x";
+            core::ascii::append_hex(out, b);
+        }
         if (out.size() >= max) return out + "...";
     }
     return out;

@@ -134,7 +134,7 @@ std::string display_line(const ClientLine& line) {
     std::string text = line.text;
     if (line.kind == ClientLine::Kind::auth_response && text != "*") {
         text = "<SASL response, " + std::to_string(text.size()) + " octets>";
-    } else if (line.verb == "AUTH") {
+    } else if (line.verb == core::Verb::auth) {
         // "AUTH PLAIN <initial response>": keep the mechanism, hide the secret.
         const std::size_t mech = text.find(' ');
         const std::size_t ir = mech == std::string::npos ? mech : text.find(' ', mech + 1);

@@ -9,5 +9,5 @@ add_library(exosim_tls STATIC
 add_library(exosim::tls ALIAS exosim_tls)
 target_include_directories(exosim_tls PUBLIC ${PROJECT_SOURCE_DIR}/mockserver)
 target_link_libraries(exosim_tls
-  PUBLIC exosim_core exosim_lab OpenSSL::SSL OpenSSL::Crypto Boost::headers Threads::Threads exosim_sanitizers
+  PUBLIC exosim_core exosim_lab exosim_store OpenSSL::SSL OpenSSL::Crypto Boost::headers Threads::Threads exosim_sanitizers
   PRIVATE exosim_warnings)
