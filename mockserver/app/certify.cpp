@@ -14,8 +14,10 @@
 
 #include "app/certify_server.hpp"
 #include "app/cli.hpp"
+#include "app/profiles.hpp"
 #include "app/report_command.hpp"
 #include "app/scenario_paths.hpp"
+#include "core/ascii.hpp"
 #include "harness/certify_runner.hpp"
 #include "harness/job_pool.hpp"
 #include "harness/scenario_cost.hpp"
@@ -135,12 +137,15 @@ std::string seconds_text(milliseconds d) {
 // Finding messages may quote wire bytes (a ClientHello where a command was due): keep the
 // terminal readable, \xNN for anything that is not printable ASCII.
 std::string printable(std::string_view text, std::size_t max = 200) {
-    static constexpr char digits[] = "0123456789abcdef";
     std::string out;
     for (char c : text) {
         auto b = static_cast<unsigned char>(c);
-        if (b >= 0x20 && b < 0x7f) out += c;
-        else out += std::string("\\x") + digits[b >> 4] + digits[b & 0xF];
+        if (b >= 0x20 && b < 0x7f) {
+            out += c;
+        } else {
+            out += "\\x";
+            core::ascii::append_hex(out, b);
+        }
         if (out.size() >= max) return out + "...";
     }
     return out;
@@ -199,8 +204,9 @@ std::vector<std::size_t> run_order(const CertifyOptions& o, const AppConfig& con
     if (jobs == 1) return order;
     harness::CostHints hints;
     hints.client_timeout = o.client_timeout;
-    hints.silent_listener = [&config](const std::string& name) {
-        return std::any_of(config.listeners.begin(), config.listeners.end(), [&](const transport::ListenerConfig& l) {
+    // As served: the profile decides some behaviours (Exchange's 465 is silent: profiles.cpp).
+    hints.silent_listener = [listeners = effective_listeners(config)](const std::string& name) {
+        return std::any_of(listeners.begin(), listeners.end(), [&](const transport::ListenerConfig& l) {
             return l.name == name && l.behaviour == transport::ListenerBehaviour::blackhole;
         });
     };
@@ -217,7 +223,9 @@ std::vector<scenario::RunResult> run_all(const CertifyOptions& o, const AppConfi
     if (jobs > 1) transport::CertificateAuthority(root.tls_dir()).ensure_defaults();
     harness::run_pool(queue, jobs, [&](std::size_t w) -> harness::PoolTask {
         if (jobs > 1) seed_tls_dir(root.tls_dir(), root.worker_dir(w, jobs) / "tls");
-        auto server = std::make_shared<CertifyServer>(config, root.worker_dir(w, jobs));
+        std::optional<fs::path> evidence;
+        if (o.evidence) evidence = fs::absolute(o.out) / "evidence";
+        auto server = std::make_shared<CertifyServer>(config, root.worker_dir(w, jobs), evidence);
         progress.listening(server->server(), w, jobs);
         // Only a device prints between result lines (prompts, waiting), and a device is one job.
         auto ro = std::make_shared<const harness::RunnerOptions>(runner_options(o, *server, jobs == 1 ? &std::cout : nullptr));

@@ -33,6 +33,7 @@ struct CertifyOptions {
     // a device (--manual, --trigger-url: one device is one device; more is a usage error).
     std::optional<unsigned> jobs;
     std::optional<scenario::Shard> shard;               // --shard I/N: only this part of the selection
+    bool evidence = false;  // --evidence: ClientHello lines in the report, key logs in <out>/evidence
     bool list_rules = false;
     bool help = false;
 };

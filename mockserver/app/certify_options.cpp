@@ -31,6 +31,7 @@ po::options_description certify_description() {
         ("data-dir,d", po::value<std::string>(), "server data directory (with --jobs N > 1: worker-K/ in it per worker); default: a temporary one, removed afterwards")
         ("bind", po::value<std::string>(), "listen on ADDR (e.g. the lab interface a device reaches) instead of each listener's address")
         ("real-ports", "with --manual or --trigger-url: the standard ports 587, 25, 465 instead of 1587, 1025, 1465")
+        ("evidence", "ClientHello summaries (JA3/JA4) in the transcripts, TLS key logs in OUT/evidence")
         ("scenarios-dir", po::value<std::string>(), "where suite names are looked up; default: ./scenarios, else the source tree's, else /usr/share/exosim/scenarios")
         ("timeout", po::value<unsigned>(), "seconds per attempt (client command killed after it; manual: wait for the device); default 60, manual 300")
         ("client-timeout", po::value<unsigned>()->default_value(5), "seconds: the reference client's own timeout cap in {exosim_client_args}")
@@ -91,6 +92,7 @@ void parse_server(const po::variables_map& vm, CertifyOptions& o) {
     if (vm.count("data-dir")) o.data_dir = vm["data-dir"].as<std::string>();
     if (vm.count("bind")) o.bind = vm["bind"].as<std::string>();
     o.real_ports = vm.count("real-ports") > 0;
+    o.evidence = vm.count("evidence") > 0;
     if (o.real_ports && !o.manual && !o.trigger_url)
         throw UsageError("--real-ports is for a device (--manual or --trigger-url); a --client command gets free ports");
     if (vm.count("scenarios-dir")) o.scenarios_dir = vm["scenarios-dir"].as<std::string>();

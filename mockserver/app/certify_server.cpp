@@ -58,7 +58,7 @@ void set_trigger(harness::RunnerOptions& ro, const CertifyOptions& o) {
 
 }  // namespace
 
-CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir)
+CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir, std::optional<fs::path> evidence_dir)
     : config_(std::move(config)),
       data_dir_(absolute_dir(data_dir)),
       ca_(data_dir_ / "tls"),
@@ -68,6 +68,7 @@ CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir)
       slot_(registry_, tenant_overrides(exchange_)) {
     transport::ServerOptions so = server_options(config_, exchange_, store_, registry_, ca_, slot_);
     so.shutdown_grace = std::chrono::seconds(2);
+    if (evidence_dir) so.evidence_dir = *evidence_dir;
     server_ = std::make_unique<transport::Server>(std::move(so));
     server_->start();
 }
@@ -111,6 +112,8 @@ AppConfig certify_config(const CertifyOptions& o) {
         config.exchange.auth_tarpit = milliseconds(0);
     }
     apply_listener_overrides(config, o.bind, o.real_ports);
+    if (o.evidence)
+        for (auto& l : config.listeners) l.tls.evidence = true;
     // A command runs on this machine and is told the ports; a device is configured by hand.
     if (!o.manual && !o.trigger_url)
         for (auto& l : config.listeners) l.port = 0;

@@ -8,6 +8,7 @@
 // seed_tls_dir), so a client trusts every worker's certificates alike.
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "app/certify.hpp"
 #include "app/config.hpp"
@@ -26,7 +27,9 @@ class CertifyServer {
 public:
     // Started and listening on return. `data_dir` is created; its tls/ holds the CA (created when
     // missing). Throws std::runtime_error (and ConfigError) when it cannot start.
-    CertifyServer(AppConfig config, const std::filesystem::path& data_dir);
+    // `evidence_dir`: where TLS key logs go (certify --evidence); nullopt: none.
+    CertifyServer(AppConfig config, const std::filesystem::path& data_dir,
+                  std::optional<std::filesystem::path> evidence_dir = std::nullopt);
     ~CertifyServer();  // graceful shutdown (CertifyServer's grace), then every thread joined
     CertifyServer(const CertifyServer&) = delete;
     CertifyServer& operator=(const CertifyServer&) = delete;

@@ -8,6 +8,7 @@
 #include "app/certify.hpp"
 #include "app/report_command.hpp"
 #include "app/serve.hpp"
+#include "app/ca_command.hpp"
 #include "app/token_command.hpp"
 
 #ifndef EXOSIM_VERSION
@@ -28,6 +29,7 @@ constexpr const char* usage_text =
     "  token      print an XOAUTH2 token for a mailbox (exosim token --help)\n"
     "  certify    run scenarios against a client and report verdicts (exosim certify --help)\n"
     "  report     merge the reports of certify --shard runs (exosim report merge --help)\n"
+    "  ca         issue a client certificate from exosim's CA (exosim ca client --help)\n"
     "\n"
     "options:\n"
     "  -h, --help     this text\n"
@@ -48,7 +50,9 @@ po::options_description serve_description() {
         ("no-identity", "do not start the sign-in service")
         ("capture", po::value<std::string>(), "disk | memory | off; overrides capture")
         ("threads", po::value<std::size_t>(), "I/O threads (0: one per CPU); overrides threads")
-        ("print-config", "print the effective configuration as YAML and exit");
+        ("print-config", "print the effective configuration as YAML and exit")
+        ("dns", "answer DNS for the lab (UDP+TCP 1053, 53 with --real-ports) on --bind's address")
+        ("evidence", "keep TLS key logs, ClientHello summaries and a pcap under <data-dir>/evidence");
     return d;
 }
 
@@ -109,6 +113,8 @@ ServeOptions parse_serve_options(const std::vector<std::string>& args) {
     if (o.identity) parse_identity_address(*o.identity);
     if (vm.count("threads")) o.threads = vm["threads"].as<std::size_t>();
     o.print_config = vm.count("print-config") > 0;
+    o.dns = vm.count("dns") > 0;
+    o.evidence = vm.count("evidence") > 0;
     return o;
 }
 
@@ -128,6 +134,8 @@ void apply_overrides(AppConfig& config, const ServeOptions& o) {
     if (o.identity) std::tie(config.identity.address, config.identity.port) = parse_identity_address(*o.identity);
     if (o.no_identity) config.identity.enabled = false;
     else if (o.identity) config.identity.enabled = true;
+    if (o.evidence)
+        for (auto& l : config.listeners) l.tls.evidence = true;
 }
 
 void apply_listener_overrides(AppConfig& config, const std::optional<std::string>& bind, bool real_ports) {
@@ -176,6 +184,7 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "token") return token_command({args.begin() + 1, args.end()});
     if (command == "report") return report_command({args.begin() + 1, args.end()});
+    if (command == "ca") return ca_command({args.begin() + 1, args.end()});
     if (command == "certify") {
         CertifyOptions options;
         try {

@@ -31,6 +31,9 @@ struct ServeOptions {
     std::optional<std::size_t> threads;
     bool print_config = false;
     bool help = false;
+    // Device lab kit (docs/notes/labkit.md): the DNS stub, and per-session TLS evidence.
+    bool dns = false;       // --dns: UDP+TCP 1053 (53 with --real-ports) on --bind's address
+    bool evidence = false;  // --evidence: <data-dir>/evidence/ key logs, ClientHello notes, pcap
 };
 
 // `args` excludes the program name and the command word. Throws UsageError.

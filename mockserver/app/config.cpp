@@ -91,6 +91,9 @@ ListenerConfig load_listener(const Context& ctx, const Node& node, const std::st
     l.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, node["port"], yaml::child(path, "port"), 65535));
     if (auto n = node["hostname"]) l.hostname = yaml::string(ctx, n, yaml::child(path, "hostname"));
     if (auto n = node["tls"]) load_tls(ctx, n, yaml::child(path, "tls"), l.tls);
+    // Exchange endpoints offer TLS 1.2 at most unless the listener says `max` (reference §8).
+    if (exchange_tls_default(l.profile) && !(node["tls"] && node["tls"]["max"]) && l.tls.min <= core::TlsVersion::tls1_2)
+        l.tls.max = core::TlsVersion::tls1_2;
     if (auto n = node["timeouts"]) load_timeouts(ctx, n, yaml::child(path, "timeouts"), l.timeouts);
     if (auto n = node["limits"]) load_limits(ctx, n, yaml::child(path, "limits"), l.limits);
     if (auto n = node["behaviour"])

@@ -113,7 +113,7 @@ policy::MailboxAccount load_mailbox(const Context& ctx, const Node& node, const 
 }
 
 policy::InboundConnector load_connector(const Context& ctx, const Node& node, const std::string& path) {
-    yaml::check_keys(ctx, node, path, {"name", "source_ips", "certificate_domain", "require_tls"});
+    yaml::check_keys(ctx, node, path, {"name", "source_ips", "certificate_domain", "require_tls", "trusted_ca"});
     yaml::require_keys(ctx, node, path, {"name"});
     policy::InboundConnector c;
     c.name = yaml::string(ctx, node["name"], yaml::child(path, "name"));
@@ -125,6 +125,7 @@ policy::InboundConnector load_connector(const Context& ctx, const Node& node, co
     if (auto n = node["certificate_domain"])
         c.certificate_domain = yaml::string(ctx, n, yaml::child(path, "certificate_domain"));
     if (auto n = node["require_tls"]) c.require_tls = yaml::boolean(ctx, n, yaml::child(path, "require_tls"));
+    if (auto n = node["trusted_ca"]) c.trusted_ca = yaml::string(ctx, n, yaml::child(path, "trusted_ca"));
     return c;
 }
 

@@ -108,6 +108,7 @@ void emit_tenant(YAML::Emitter& out, const policy::Tenant& t) {
             out << YAML::EndSeq;
         }
         if (!c.certificate_domain.empty()) out << YAML::Key << "certificate_domain" << YAML::Value << c.certificate_domain;
+        if (!c.trusted_ca.empty()) out << YAML::Key << "trusted_ca" << YAML::Value << c.trusted_ca;
         out << YAML::Key << "require_tls" << YAML::Value << c.require_tls;
         out << YAML::EndMap;
     }

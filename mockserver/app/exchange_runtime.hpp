@@ -63,8 +63,6 @@ public:
     void patch_settings(const boost::json::value& patch);
     void reset_overrides();
     void reset();  // throttles, lockouts, clock offset, overrides
-    // PEM (cert+key) signed by the local CA, created on demand.
-    std::filesystem::path client_certificate(const std::string& domain) const;
 
     // The token secret file (<data_dir>/tls/token.key), shared with `exosim token`.
     static std::filesystem::path token_key_path(const std::filesystem::path& data_dir);
@@ -73,9 +71,6 @@ public:
 
 private:
     void publish_locked(std::shared_ptr<const policy::Directory> directory);
-    static void apply_directory_overrides(policy::Directory& directory,
-                                          const std::map<std::string, std::string>& overrides);
-    static bool is_state_override(std::string_view key);
 
     std::filesystem::path data_dir_;
     policy::exo::ExoSettings settings_;
@@ -91,7 +86,6 @@ private:
     std::shared_ptr<const policy::Directory> current_;     // configured_ + scenario overrides
     std::shared_ptr<const policy::exo::Environment> environment_;
     std::map<std::string, std::string> overrides_;  // the scenario overrides in force
-    mutable std::mutex cert_mutex_;
 };
 
 }  // namespace exosim::app

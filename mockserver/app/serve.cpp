@@ -7,6 +7,8 @@
 #include "app/exchange_runtime.hpp"
 #include "app/identity_listener.hpp"
 #include "app/identity_runtime.hpp"
+#include "app/lab_dns.hpp"
+#include "app/packet_capture.hpp"
 #include "app/profiles.hpp"
 #include "app/server_options.hpp"
 #include "control/app_wiring.hpp"
@@ -15,6 +17,7 @@
 #include "harness/scenario_slot.hpp"
 #include "store/message_store.hpp"
 #include "transport/certs.hpp"
+#include "transport/dns_server.hpp"
 #include "transport/registry.hpp"
 #include "transport/server.hpp"
 #include "transport/transcript_sink.hpp"
@@ -32,7 +35,7 @@ AppConfig effective_config(const ServeOptions& options) {
 
 bool pure_default(const ServeOptions& o) {
     return !o.config_file && !o.data_dir && !o.bind && !o.real_ports && !o.ephemeral_ports && !o.capture &&
-           !o.threads && !o.control && !o.no_control && !o.identity && !o.no_identity;
+           !o.threads && !o.control && !o.no_control && !o.identity && !o.no_identity && !o.evidence;
 }
 
 #ifndef EXOSIM_VERSION
@@ -65,7 +68,19 @@ std::unique_ptr<control::ControlServer> start_control(const AppConfig& config, c
     return api;
 }
 
-int run_server(const AppConfig& config) {
+// serve --dns: the stub on --bind's address (127.0.0.1 by default), answering with that address.
+std::unique_ptr<transport::DnsServer> start_dns(const AppConfig& config, const ServeOptions& o) {
+    if (!o.dns) return nullptr;
+    transport::DnsServerOptions dns;
+    dns.address = o.bind.value_or("127.0.0.1");
+    dns.port = o.ephemeral_ports ? 0 : o.real_ports ? lab_dns_real_port : lab_dns_port;
+    dns.zone = lab_zone(config, dns.address);
+    auto server = std::make_unique<transport::DnsServer>(std::move(dns));
+    server->start();
+    return server;
+}
+
+int run_server(const AppConfig& config, const ServeOptions& serve_options) {
     keep_freed_memory_for_reuse();
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
@@ -90,10 +105,15 @@ int run_server(const AppConfig& config) {
     transport::ServerOptions so = server_options(config, exchange, store, registry, ca, slot);
     so.sink_factory = transport::transcript_sink_factory(data_dir, config.capture);
     so.handle_signals = true;
+    if (serve_options.evidence) so.evidence_dir = data_dir / "evidence";
 
     transport::Server server(std::move(so));
     server.start();
     for (const auto& l : server.listeners()) std::cout << transport::listening_line(l) << "\n";
+    auto dns = start_dns(config, serve_options);
+    if (dns) std::cout << dns->listening_line() << "\n";
+    auto capture = serve_options.evidence ? start_packet_capture(server.listeners(), data_dir / "evidence") : nullptr;
+    if (serve_options.evidence) std::cout << "evidence " << (data_dir / "evidence").string() << (capture ? " (pcap: " + capture->file().string() + ")" : " (no dumpcap: no pcap)") << "\n";
     auto control_api = start_control(config, data_dir, store, registry, exchange, slot, identity_runtime);
     if (control_api) std::cout << control_api->listening_line() << "\n";  // before "ready": tests parse it
     std::unique_ptr<control::HttpService> identity;
@@ -121,7 +141,7 @@ int serve(const ServeOptions& options) {
             else std::cout << to_yaml(effective_config(options));
             return 0;
         }
-        return run_server(effective_config(options));
+        return run_server(effective_config(options), options);
     } catch (const ConfigError& e) {
         std::cerr << "exosim: configuration error: " << e.what() << "\n";
         return 1;

@@ -65,7 +65,18 @@ identity::HttpRequest to_request(const Request& req, const std::string& peer) {
     return r;
 }
 
+// A field a handler built from client input (a redirect's state, say) must not split the header.
+bool field_safe(std::string_view text) { return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }
+
 Response to_beast(const identity::HttpResponse& r, unsigned version, bool keep_alive) {
+    for (const auto& [name, value] : r.headers)
+        if (name.empty() || !field_safe(name) || !field_safe(value) || r.status < 100 || r.status > 599) {
+            identity::HttpResponse broken;
+            broken.status = 500;
+            broken.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
+            broken.body = "exosim: the handler produced an invalid response header\n";
+            return to_beast(broken, version, false);
+        }
     Response res;
     res.version(version);
     res.result(r.status);

@@ -7,6 +7,7 @@
 #include "core/command_parser.hpp"
 #include "core/engine_impl.hpp"
 #include "core/limits.hpp"
+#include "core/rfc_replies.hpp"
 
 namespace exosim::core {
 
@@ -49,13 +50,13 @@ void Engine::Impl::start() {
     }
     if (implicit_tls_drop_) {
         enter(Phase::ready);
-        answer(*implicit_tls_drop_, Reply(421, EnhancedCode{4, 7, 0}, "Closing"));
+        answer(*implicit_tls_drop_, rfc_replies::closing());
         return;
     }
     const Decision d = policy_.on_connect(state_);
     enter(Phase::ready);
     connect_rejected_ = d.kind == Decision::Kind::reject;
-    answer(d, Reply(220, "Service ready"));
+    answer(d, rfc_replies::service_ready());
     process();
 }
 
@@ -281,7 +282,7 @@ void Engine::tls_established(const TlsInfo& info) {
     impl_->state_.tls = info;
     impl_->enter(Phase::ready);
     const Decision d = impl_->policy_.on_tls_established(impl_->state_);
-    if (d.kind == Decision::Kind::disconnect) impl_->answer(d, Reply(421, EnhancedCode{4, 7, 0}, "Closing"));
+    if (d.kind == Decision::Kind::disconnect) impl_->answer(d, rfc_replies::closing());
     else if (d.kind == Decision::Kind::reject) impl_->tls_rejection_ = d;
     impl_->process();
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <variant>
 
+#include <boost/json.hpp>
+
 namespace exosim::harness {
 
 using Kind = scenario::TraceEntry::Kind;
@@ -16,6 +18,31 @@ std::string tls_version_of(std::string_view detail) {
     auto end = detail.find_first_of(" ;");
     return std::string(detail.substr(0, end));
 }
+
+namespace {
+
+// The transport's JSON summary (transport/evidence.hpp) as one transcript line.
+std::string client_hello_line(std::string_view json) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json, ec);
+    if (ec || !v.is_object()) return std::string(json);
+    const boost::json::object& o = v.as_object();
+    auto text = [&](const char* key) {
+        const boost::json::value* x = o.if_contains(key);
+        return x && x->is_string() ? std::string(x->as_string()) : std::string("-");
+    };
+    auto list = [&](const char* key) {
+        std::string out;
+        if (const boost::json::value* x = o.if_contains(key); x && x->is_array())
+            for (const auto& item : x->as_array())
+                if (item.is_string()) out += (out.empty() ? "" : " ") + std::string(item.as_string());
+        return out.empty() ? std::string("-") : out;
+    };
+    return "versions " + list("versions") + "; suites " + list("ciphers") + "; SNI " + text("sni") + "; ALPN " +
+           list("alpn") + "; JA3 " + text("ja3") + "; JA4 " + text("ja4");
+}
+
+}  // namespace
 
 void TraceBuilder::push(Kind kind, std::chrono::milliseconds at, std::string detail) {
     scenario::TraceEntry entry{kind, at, {}, std::move(detail), false};
@@ -40,6 +67,8 @@ void TraceBuilder::add(const transport::TimedEvent& event) {
 void TraceBuilder::note(const transport::TransportNote& n, std::chrono::milliseconds at) {
     if (n.kind == "tls-handshake") {
         push(Kind::tls_started, at, tls_version_of(n.detail));
+    } else if (n.kind == "client-hello") {
+        push(Kind::client_hello, at, client_hello_line(n.detail));
     } else if (n.kind == "tls-handshake-failed") {
         push(Kind::tls_failed, at, n.detail);
     } else if (n.kind == "timeout") {

@@ -104,6 +104,11 @@ HttpResponse route_tenant(ServiceState& s, Ctx& ctx, const std::vector<std::stri
 }
 
 HttpResponse route(ServiceState& s, Ctx& ctx) {
+    // RFC 9112 3.2: a request with more than one Host field is answered 400.
+    if (ctx.http.header_count("Host") > 1) {
+        ctx.event.ok = false;
+        return html_page(400, "<!DOCTYPE html><html><body><p>400 Bad Request: repeated Host</p></body></html>", ctx.ids);
+    }
     const std::vector<std::string> seg = segments(ctx.path);
     if (device_login_host(ctx.host)) {
         if (ctx.path == "/devicelogin" || ctx.path == "/link") return devicelogin_page(s, ctx);

@@ -24,9 +24,6 @@ struct RfcPolicyConfig {
     core::EngineSettings engine;                 // tls_available is copied over engine.tls_available
 };
 
-// The catalogue of RFC texts for every engine-detected protocol error.
-core::Reply rfc_reply(core::ProtocolError e);
-
 class RfcPolicy : public core::SessionPolicy {
 public:
     explicit RfcPolicy(RfcPolicyConfig config);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.hpp"
+
 namespace exosim::policy {
 
 // Per-mailbox SmtpClientAuthenticationDisabled: $false / $true / $null (reference §4, tri-state).
@@ -64,6 +66,9 @@ struct InboundConnector {
     std::string name;
     std::vector<IpRange> source_ip_ranges;
     std::string certificate_domain;  // must be an accepted domain of the tenant; empty: none
+    // PEM file of a CA (a device vendor's) whose client certificates the MX also verifies, as
+    // Exchange accepts any CA it trusts; empty: exosim's CA only. Loaded by the transport.
+    std::string trusted_ca;
     bool require_tls = false;
 };
 
@@ -101,6 +106,11 @@ struct Directory {
     // The tenant owning `address` by its domain, whether or not the mailbox exists.
     const Tenant* tenant_for_address(std::string_view address) const;
     const MailboxAccount* find_mailbox(std::string_view address) const;
+    MailboxAccount* find_mailbox(std::string_view address);
+    // The tenant named `name_or_domain` or accepting it as a domain (the control API's and the
+    // scenario overrides' way to name a tenant).
+    const Tenant* find_tenant(std::string_view name_or_domain) const;
+    Tenant* find_tenant(std::string_view name_or_domain);
     bool is_blocked(std::string_view seen_address) const;
     const std::string* spf_record(std::string_view domain) const;
 
@@ -111,8 +121,8 @@ struct Directory {
 // The embedded default of issue 3 (documented in the README).
 Directory default_directory();
 
-// Lower-cases ASCII; addresses and domains compare this way.
-std::string lower(std::string_view s);
+// Addresses and domains compare ASCII-lower-cased.
+using core::ascii::lower;
 // "local@domain" -> "domain" (empty when there is no '@').
 std::string_view domain_of(std::string_view address);
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/ascii.hpp"
+#include "policy/exchange_online/replies.hpp"
 #include "scenario/reply_text.hpp"
 
 namespace exosim::scenario {
@@ -32,9 +33,6 @@ std::string_view first_token(std::string_view line) {
     line.remove_prefix(start);
     return line.substr(0, line.find(' '));
 }
-
-// Exchange Online's answer to STARTTLS, used when TLS must not start and nothing else was scripted.
-Reply starttls_ready() { return Reply(220, core::EnhancedCode{2, 0, 0}, "SMTP server ready"); }
 
 }  // namespace
 
@@ -103,7 +101,7 @@ Decision ScriptPolicy::on_starttls(const core::SessionState& s) {
     Decision d = sc.reply ? decision_for(*sc.reply) : inner_->on_starttls(s);
     if (d.kind == Decision::Kind::proceed && !scenario_->server.tls.starts) {
         d.kind = Decision::Kind::reject;
-        if (!d.reply) d.reply = starttls_ready();
+        if (!d.reply) d.reply = policy::exo::replies::starttls_ready();  // TLS must not start
     } else if (d.kind == Decision::Kind::proceed && d.reply && d.reply->code != 220) {
         d.kind = Decision::Kind::reject;
     }

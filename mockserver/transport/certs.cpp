@@ -11,7 +11,6 @@
 #include <ctime>
 #include <functional>
 #include <memory>
-#include <random>
 #include <stdexcept>
 
 #include <openssl/bio.h>
@@ -23,6 +22,8 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "store/atomic_write.hpp"
 
 namespace exosim::transport {
 
@@ -184,38 +185,6 @@ bool usable(const KeyPair& p, EVP_PKEY* issuer_key, TimeRule rule) {
     return ok;
 }
 
-void write_all(int fd, const std::string& data, const fs::path& path) {
-    std::size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw std::runtime_error("certs: write " + path.string() + ": " + std::strerror(errno));
-        done += static_cast<std::size_t>(n);
-    }
-}
-
-// Temporary file in the same directory, fsync, rename: readers see the old or the new file.
-void write_atomic(const fs::path& path, const std::string& data, mode_t mode) {
-    std::random_device rd;
-    fs::path tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) throw std::runtime_error("certs: create " + tmp.string() + ": " + std::strerror(errno));
-    try {
-        write_all(fd, data, tmp);
-        if (::fsync(fd) != 0) throw std::runtime_error("certs: fsync " + tmp.string());
-    } catch (...) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw;
-    }
-    ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("certs: rename " + path.string() + ": " + std::strerror(errno));
-    }
-}
-
 void fsync_dir(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
@@ -225,8 +194,8 @@ void fsync_dir(const fs::path& dir) {
 }
 
 void write_pair(const KeyPair& p, const fs::path& cert_file, const fs::path& key_file, const std::string& extra) {
-    write_atomic(key_file, pem_of(p.key.get()), 0600);
-    write_atomic(cert_file, pem_of(p.cert.get()) + extra, 0644);
+    store::atomic_write(key_file, pem_of(p.key.get()), 0600);
+    store::atomic_write(cert_file, pem_of(p.cert.get()) + extra, 0644);
     fsync_dir(cert_file.parent_path());
 }
 

@@ -19,6 +19,7 @@
 #include "core/engine.hpp"
 #include "store/message_store.hpp"
 #include "transport/auth_redactor.hpp"
+#include "transport/evidence.hpp"
 #include "transport/session_id.hpp"
 #include "transport/tls_context.hpp"
 
@@ -438,6 +439,9 @@ asio::awaitable<bool> Session::handshake() {
         if (result.index() == 1) failure = "timeout";
         else if (auto ec = std::get<0>(std::get<0>(result))) failure = ec.message();
     }
+    // serve --evidence (evidence.hpp): also after a failed handshake, whose ClientHello says why.
+    if (!services_.evidence_dir.empty())
+        if (auto hello = save_evidence(services_.evidence_dir, record_.id, tls_->native_handle())) note("client-hello", *hello);
     if (!failure.empty()) {
         tls_broken_ = true;
         bool timed_out = failure == "timeout";

@@ -2,6 +2,7 @@
 // Internal to the transport: the per-connection coroutine and what it shares with the server.
 // Includes Asio; only transport .cpp files include it.
 #include <chrono>
+#include <filesystem>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,7 @@ struct SessionServices {
     asio::thread_pool* store_pool = nullptr;
     SessionTracker* tracker = nullptr;
     std::chrono::milliseconds close_linger{500};
+    std::filesystem::path evidence_dir;  // serve --evidence: key logs and ClientHello notes; empty: off
 };
 
 // Both ends of an accepted connection, as the accept loop learnt them: no getpeername or

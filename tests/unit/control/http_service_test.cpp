@@ -60,6 +60,7 @@ identity::HttpResponse echo(identity::HttpRequest req) {
     r.body = req.method + " " + req.target + " [" + req.body + "] host=" + std::string(find_header(req, "host"));
     if (req.target == "/slow") r.delay = 200ms;
     if (req.target == "/drop") r.close_without_response = true;
+    if (req.target == "/inject") r.headers.emplace_back("Location", "https://x/?state=a\r\nSet-Cookie: evil=1");
     return r;
 }
 
@@ -162,6 +163,17 @@ TEST(HttpService, BodyLimitAtNMinus1NAndNPlus1) {
         std::string r = c.read_all(3s);
         EXPECT_EQ(status_line(r), size <= 100 ? "HTTP/1.1 200 OK" : "HTTP/1.1 413 Payload Too Large") << size;
     }
+}
+
+TEST(HttpService, AHeaderValueWithCrLfBecomesA500NotASplitHeader) {
+    Server s(small_limits());
+    RawClient c(s.port());
+    c.send("GET /inject HTTP/1.1\r\nHost: h\r\n\r\n");
+    bool closed = false;
+    std::string r = c.read_all(2s, &closed);
+    EXPECT_EQ(status_line(r), "HTTP/1.1 500 Internal Server Error");
+    EXPECT_EQ(r.find("evil"), std::string::npos) << r;
+    EXPECT_TRUE(closed);
 }
 
 TEST(HttpService, MalformedRequestGets400) {

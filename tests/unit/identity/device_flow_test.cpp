@@ -206,6 +206,8 @@ TEST_F(DeviceFlowTest, UnknownHostsAndPaths) {
     EXPECT_EQ(send("GET", "/devicelogin", {}, "evil.example").status, 404u);
     EXPECT_EQ(send("GET", "/nothing", {}, "microsoft.com").status, 404u);
     EXPECT_EQ(send("GET", "/contoso.com/nothing").status, 404u);
+    EXPECT_EQ(send("GET", "/common/discovery/v2.0/keys", {}, login_host, {{"Host", "evil.example"}}).status, 400u);
+    EXPECT_EQ(send("GET", "/common/discovery/v2.0/keys", {}, "LOGIN.microsoftonline.com:443").status, 200u);
 }
 
 }  // namespace

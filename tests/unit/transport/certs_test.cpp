@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include "support/temp_dir.hpp"
 
 namespace exosim::transport {
 namespace {
@@ -46,14 +47,11 @@ Cli run(const std::string& command) {
 class Certs : public testing::Test {
 protected:
     static void SetUpTestSuite() {
-        std::string tmpl = (fs::temp_directory_path() / "exosim-certs-XXXXXX").string();
-        dir_ = new fs::path(::mkdtemp(tmpl.data()));
-        ca_ = new CertificateAuthority(*dir_ / "tls");
+        dir_ = new test::TempDir("exosim-certs");
+        ca_ = new CertificateAuthority(dir_->path() / "tls");
     }
     static void TearDownTestSuite() {
         delete ca_;
-        std::error_code ec;
-        fs::remove_all(*dir_, ec);
         delete dir_;
     }
     // `openssl verify` of the served leaf against ca.pem with the intermediate as untrusted.
@@ -62,12 +60,12 @@ protected:
         if (with_intermediate) cmd += " -untrusted " + ca_->intermediate_file().string();
         return run(cmd + " " + extra + " " + f.chain.string());
     }
-    static fs::path tls_dir() { return *dir_ / "tls"; }
+    static fs::path tls_dir() { return dir_->path() / "tls"; }
 
-    static fs::path* dir_;
+    static test::TempDir* dir_;
     static CertificateAuthority* ca_;
 };
-fs::path* Certs::dir_ = nullptr;
+test::TempDir* Certs::dir_ = nullptr;
 CertificateAuthority* Certs::ca_ = nullptr;
 
 TEST_F(Certs, CreatesCaAndIntermediateWithPrivateKeys) {
@@ -157,8 +155,8 @@ TEST_F(Certs, ClientCertificates) {
 }
 
 TEST_F(Certs, RegeneratesWhenTheIntermediateChanges) {
-    std::string tmpl = (fs::temp_directory_path() / "exosim-certs-regen-XXXXXX").string();
-    fs::path dir = ::mkdtemp(tmpl.data());
+    const test::TempDir tmp("exosim-certs-regen");
+    const fs::path& dir = tmp.path();
     {
         CertificateAuthority ca(dir);
         ca.server_cert("localhost");
@@ -171,12 +169,11 @@ TEST_F(Certs, RegeneratesWhenTheIntermediateChanges) {
     Cli r = run("openssl verify -CAfile " + ca.ca_file().string() + " -untrusted " + ca.intermediate_file().string() +
                 " " + f.chain.string());
     EXPECT_EQ(r.status, 0) << r.output;
-    fs::remove_all(dir);
 }
 
 TEST_F(Certs, ConcurrentFirstStartAgrees) {
-    std::string tmpl = (fs::temp_directory_path() / "exosim-certs-race-XXXXXX").string();
-    fs::path dir = ::mkdtemp(tmpl.data());
+    const test::TempDir tmp("exosim-certs-race");
+    const fs::path& dir = tmp.path();
     std::vector<std::string> leaves(4);
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i)
@@ -191,7 +188,6 @@ TEST_F(Certs, ConcurrentFirstStartAgrees) {
     Cli r = run("openssl verify -CAfile " + (dir / "ca.pem").string() + " -untrusted " +
                 (dir / "intermediate.pem").string() + " " + (dir / "localhost.pem").string());
     EXPECT_EQ(r.status, 0) << r.output;
-    fs::remove_all(dir);
 }
 
 TEST(CertNames, SafeNames) {
