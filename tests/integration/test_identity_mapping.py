@@ -1,0 +1,222 @@
+"""The client-side name mapping of identity_clients.py, proved against a throwaway HTTPS server:
+each client (requests/MSAL Python, Chromium, msal-node's network module, smtplib) sends Microsoft's
+real host name as SNI and Host, reaches 127.0.0.1:<port>, accepts only a certificate from the CA it
+was given for that name, and reaches nothing that is not mapped. These run without the sign-in
+service; test_identity_clients.py uses the same helpers against exosim.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+import identity_clients as ic
+from throwaway_tls import Pki, RecordingServer
+
+MSFT = "login.microsoftonline.com"
+
+
+def need(reason: str | None) -> None:
+    """Skip when a client is missing; CI (EXOSIM_REQUIRE_CLIENTS=1) fails instead."""
+    if reason:
+        if os.environ.get("EXOSIM_REQUIRE_CLIENTS"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return Pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def rogue_pki(tmp_path_factory):
+    return Pki(tmp_path_factory.mktemp("rogue"), label="rogue")
+
+
+def json_route(doc: dict):
+    return 200, "application/json", json.dumps(doc).encode()
+
+
+def echo(seen):
+    return json_route({"sni": seen.sni, "host": seen.host, "method": seen.method, "path": seen.path,
+                       "body": seen.body.decode()})
+
+
+@pytest.fixture
+def good(pki):
+    chain, key = pki.leaf("signin", ic.SIGN_IN_HOSTS)
+    with RecordingServer(chain, key, {"/echo": echo}) as server:
+        yield server
+
+
+@pytest.fixture
+def rogue(rogue_pki):
+    chain, key = rogue_pki.leaf("signin", ic.SIGN_IN_HOSTS)
+    with RecordingServer(chain, key, {"/echo": echo}) as server:
+        yield server
+
+
+@pytest.fixture
+def misnamed(pki):
+    chain, key = pki.leaf("other", ["other.example"])
+    with RecordingServer(chain, key, {"/echo": echo}) as server:
+        yield server
+
+
+# --- requests (MSAL Python's transport) ---------------------------------------------------------
+@pytest.mark.parametrize("host", ic.SIGN_IN_HOSTS)
+def test_session_sends_the_real_name_to_loopback(host, good, pki):
+    need(ic.missing_msal())
+    session = ic.mapped_session(good.port, pki.ca_file)
+    answer = session.get(f"https://{host}/echo?x=1", timeout=10).json()
+    assert answer == {"sni": host, "host": host, "method": "GET", "path": "/echo?x=1", "body": ""}
+
+
+def test_session_posts_forms(good, pki):
+    need(ic.missing_msal())
+    session = ic.mapped_session(good.port, pki.ca_file)
+    answer = session.post(f"https://{MSFT}/echo", data={"grant_type": "client_credentials"}, timeout=10).json()
+    assert (answer["method"], answer["body"], answer["sni"]) == ("POST", "grant_type=client_credentials", MSFT)
+
+
+def test_session_refuses_a_name_it_does_not_map(good, pki):
+    need(ic.missing_msal())
+    import requests
+    session = ic.mapped_session(good.port, pki.ca_file)
+    for url in ("https://example.com/echo", f"http://{MSFT}/echo"):
+        with pytest.raises(requests.ConnectionError, match="is not mapped to a local server"):
+            session.get(url, timeout=10)
+    assert good.seen == [] and good.handshake_errors == []
+
+
+def test_session_rejects_a_certificate_from_another_ca(rogue, pki):
+    need(ic.missing_msal())
+    import requests
+    with pytest.raises(requests.exceptions.SSLError, match="CERTIFICATE_VERIFY_FAILED"):
+        ic.mapped_session(rogue.port, pki.ca_file).get(f"https://{MSFT}/echo", timeout=10)
+    assert rogue.seen == []
+
+
+def test_session_rejects_a_certificate_for_another_name(misnamed, pki):
+    need(ic.missing_msal())
+    import requests
+    with pytest.raises(requests.exceptions.SSLError, match="match"):
+        ic.mapped_session(misnamed.port, pki.ca_file).get(f"https://{MSFT}/echo", timeout=10)
+    assert misnamed.seen == []
+
+
+def test_msal_python_talks_through_the_session(pki):
+    """MSAL itself (not just requests) goes through the mapping: its tenant discovery and device
+    code request arrive with the real names."""
+    need(ic.missing_msal())
+    import msal
+    base = f"https://{MSFT}/contoso.com"
+    config = {"issuer": f"{base}/v2.0", "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+              "token_endpoint": f"{base}/oauth2/v2.0/token",
+              "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode"}
+    device = {"user_code": "EXOSIM42", "device_code": "dc-1", "verification_uri": "https://microsoft.com/devicelogin",
+              "expires_in": 900, "interval": 5, "message": "To sign in, ..."}
+    chain, key = pki.leaf("msal", ic.SIGN_IN_HOSTS)
+    routes = {"/contoso.com/v2.0/.well-known/openid-configuration": json_route(config),
+              "/common/discovery/instance": json_route({"tenant_discovery_endpoint":
+                                                        f"{base}/v2.0/.well-known/openid-configuration"}),
+              "/contoso.com/oauth2/v2.0/devicecode": json_route(device)}
+    with RecordingServer(chain, key, routes) as server:
+        app = msal.PublicClientApplication("0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33", authority=base,
+                                           http_client=ic.mapped_session(server.port, pki.ca_file))
+        flow = app.initiate_device_flow(scopes=["https://outlook.office.com/SMTP.Send"])
+    assert flow["user_code"] == "EXOSIM42"
+    assert {(s.sni, s.host) for s in server.seen} == {(MSFT, MSFT)}
+    posted = [s for s in server.seen if s.method == "POST"]
+    assert [s.path for s in posted] == ["/contoso.com/oauth2/v2.0/devicecode"]
+    assert "client_id=0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33" in posted[0].body.decode()
+
+
+# --- Chromium ------------------------------------------------------------------------------------
+def test_host_resolver_rules_map_only_the_sign_in_names():
+    assert ic.host_resolver_rules(1443, ("login.microsoftonline.com", "microsoft.com")) == (
+        "MAP login.microsoftonline.com 127.0.0.1:1443, MAP microsoft.com 127.0.0.1:1443, "
+        "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1")
+
+
+def form_page(seen):
+    return 200, "text/html", (b"<html><head><title>Enter code</title></head><body><form method='post' "
+                              b"action='/devicelogin'><input name='otc'><input type='submit' value='Next'>"
+                              b"</form></body></html>")
+
+
+def form_echo(seen):
+    text = f"sni={seen.sni} host={seen.host} body={seen.body.decode()}"
+    return 200, "text/html", f"<html><body><p id='echo'>{text}</p></body></html>".encode()
+
+
+def test_chromium_fills_a_form_on_the_mapped_name(pki, tmp_path):
+    need(ic.missing_browser())
+    chain, key = pki.leaf("browser", ic.SIGN_IN_HOSTS)
+    routes = {"/devicelogin": lambda s: form_page(s) if s.method == "GET" else form_echo(s)}
+    with RecordingServer(chain, key, routes) as server, \
+            ic.Chromium(server.port, pki.ca_file, tmp_path / "shots") as browser:
+        browser.driver.get("https://microsoft.com/devicelogin")
+        assert browser.driver.title == "Enter code"
+        browser.shot("form")
+        browser.fill_and_submit({"otc": "EXOSIM42"}, submit_text="Next")
+        assert browser.text() == "sni=microsoft.com host=microsoft.com body=otc=EXOSIM42"
+        browser.shot("posted")
+        # Any other name stays unresolved: the browser cannot leave the machine.
+        from selenium.common.exceptions import WebDriverException
+        with pytest.raises(WebDriverException, match="ERR_NAME_NOT_RESOLVED"):
+            browser.driver.get("https://example.com/")
+    assert [p.read_bytes()[:8] for p in browser.shots] == [b"\x89PNG\r\n\x1a\n"] * 2
+    assert [(s.method, s.path) for s in server.seen if s.path == "/devicelogin"] == [("GET", "/devicelogin"),
+                                                                                     ("POST", "/devicelogin")]
+
+
+def test_chromium_refuses_a_certificate_from_another_ca(rogue, pki, tmp_path):
+    need(ic.missing_browser())
+    with ic.Chromium(rogue.port, pki.ca_file, tmp_path / "shots") as browser:
+        browser.driver.get(f"https://{MSFT}/echo")
+        assert "ERR_CERT_AUTHORITY_INVALID" in browser.driver.page_source
+    assert rogue.seen == []
+
+
+# --- msal-node's network module -------------------------------------------------------------------
+def probe(port: int, ca_file, method: str, *urls: str) -> list[dict]:
+    proc = subprocess.run(["node", str(ic.CLIENTS_DIR / "mapped_probe.mjs"), str(port), str(ca_file), method, *urls],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def test_node_network_module_maps_names(good, pki):
+    need(ic.missing_msal_node())
+    results = probe(good.port, pki.ca_file, "POST", f"https://{MSFT}/echo", "https://sts.windows.net/echo",
+                    "https://example.com/echo")
+    assert [r.get("status") for r in results] == [200, 200, None]
+    assert results[0]["body"] == {"sni": MSFT, "host": MSFT, "method": "POST", "path": "/echo",
+                                  "body": "grant_type=probe&x=1"}
+    assert results[1]["body"]["sni"] == "sts.windows.net"
+    assert results[2]["error"] == "https://example.com is not mapped to a local server"
+
+
+def test_node_network_module_checks_ca_and_name(rogue, misnamed, pki):
+    need(ic.missing_msal_node())
+    assert probe(rogue.port, pki.ca_file, "GET", f"https://{MSFT}/echo")[0]["code"] == "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"
+    assert probe(misnamed.port, pki.ca_file, "GET", f"https://{MSFT}/echo")[0]["code"] == "ERR_TLS_CERT_ALTNAME_INVALID"
+    assert rogue.seen == [] and misnamed.seen == []
+
+
+# --- smtplib (the mail that follows every token) ---------------------------------------------------
+def test_smtp_xoauth2_through_the_mapped_name(exosim):
+    """xoauth2_send talks to exosim's submission port as smtp.office365.com, with a token from the
+    control API, and the message is stored."""
+    server = exosim()
+    token = server.api.token("printer@contoso.com", ttl=600)
+    message_id = ic.xoauth2_send(server.port("submission"), server.ca_file, "printer@contoso.com", token,
+                                 "printer@contoso.com", "alice@contoso.com", "mapping")
+    stored = server.wait_for_message(to="alice@contoso.com")
+    assert f"Message-ID: {message_id}".encode() in stored.eml
+    assert (stored.meta["auth_identity"], stored.meta["listener"]) == ("printer@contoso.com", "submission")
+    assert stored.meta["tls"]["version"].startswith("TLSv1.")
