@@ -304,3 +304,53 @@ def artifacts_dir(tmp_path: Path, test_name: str) -> Path:
     path = Path(base) / test_name if base else tmp_path / "artifacts"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- the sign-in pages ---------------------------------------------------------------------------
+def complete_sign_in(browser: Chromium, *, user: str, password: str, code: str | None = None,
+                     done=lambda browser: False, max_steps: int = 8) -> list[str]:
+    """Walks the sign-in pages as a person would: enters the device code (when given) in the first
+    text field it is asked for, then the account, then the password, then accepts ("Continue",
+    "Yes", ...), until `done(browser)` or the browser leaves the sign-in names (a redirect to
+    localhost). Fields are found by type and visibility, not by id. Screenshots every page; returns
+    the pages' texts in order. Fails with the page's text when a page offers nothing to do."""
+    from selenium.webdriver.common.by import By
+
+    texts: list[str] = []
+    entered_code = code is None
+    for step in range(max_steps):
+        url = browser.driver.current_url
+        if urllib.parse.urlsplit(url).hostname in ("localhost", LOOPBACK):
+            return texts
+        text = browser.text()
+        texts.append(text)
+        browser.shot(f"step{step + 1}")
+        if done(browser):
+            return texts
+        inputs = [e for e in browser.driver.find_elements(By.CSS_SELECTOR, "input")
+                  if e.is_displayed() and (e.get_attribute("type") or "text") in ("text", "email", "password", "tel")]
+        passwords = [e for e in inputs if e.get_attribute("type") == "password"]
+        if passwords:
+            browser.fill_and_submit({passwords[0].get_attribute("name"): password})
+        elif inputs and not entered_code:
+            browser.fill_and_submit({inputs[0].get_attribute("name"): code})
+            entered_code = True
+        elif inputs:
+            browser.fill_and_submit({inputs[0].get_attribute("name"): user})
+        else:
+            buttons = [b for b in browser.driver.find_elements(By.CSS_SELECTOR, "input[type=submit], button")
+                       if b.is_displayed()]
+            accept = [b for b in buttons if ((b.get_attribute("value") or "") + b.text).strip()
+                      in ("Continue", "Yes", "Accept", "Next", "Sign in", "Allow")]
+            if not accept:
+                raise AssertionError(f"sign-in stuck at {url} (step {step + 1}):\n{text}")
+            accept[0].click()
+    raise AssertionError(f"sign-in did not finish in {max_steps} pages; last at {browser.driver.current_url}:\n"
+                         + (texts[-1] if texts else ""))
+
+
+def jwt_claims(token: str) -> dict:
+    """The payload of a JWS compact token, not verified (the SMTP endpoint verifies it)."""
+    import json
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
