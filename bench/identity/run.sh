@@ -6,9 +6,11 @@
 # takes the medians. Prints a Markdown table (bench/identity/report.py) and keeps the JSON lines.
 #
 #   bench/identity/run.sh [--quick] [--peers "exosim mock"] [--grants "client_credentials refresh_token"]
-#                         [--clients "1 10"] [--rounds N] [--requests N] [--cap SECONDS] [--out DIR] [--keep]
+#                         [--clients "1 10"] [--rounds N] [--requests N] [--cap SECONDS] [--driver cxx|node]
+#                         [--out DIR] [--keep]
 #
 # Environment: EXOSIM_BIN (default build/bin/exosim), EXOSIM_THREADS (exosim's I/O threads),
+# TOKEN_LOADGEN (a prebuilt token-loadgen; default: build it in BENCH_BUILD_DIR, default build-bench/),
 # BENCH_TMP (work dir, default /var/tmp), NODE (default node).
 set -uo pipefail
 
@@ -17,9 +19,9 @@ HERE=$REPO/bench/identity
 PY=/usr/bin/python3
 NODE=${NODE:-node}
 
-QUICK=0 KEEP=0 OUT="" ROUNDS=3 REQUESTS="" CAP=""
+QUICK=0 KEEP=0 OUT="" ROUNDS=3 REQUESTS="" CAP="" DRIVER=cxx
 PEERS="exosim mock" GRANTS="client_credentials refresh_token" CLIENTS="1 10"
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) QUICK=1 ;;
@@ -29,6 +31,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS=$2; shift ;;
     --requests) REQUESTS=$2; shift ;;
     --cap) CAP=$2; shift ;;
+    --driver) DRIVER=$2; shift ;;
     --out) OUT=$2; shift ;;
     --keep) KEEP=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -94,7 +97,7 @@ server_cpu_ns() {
 }
 
 # --- peers: each start_* sets PORT, PID, CA, SERVERNAME, TOKEN_PATH and the per-grant arguments ---
-declare -A PORT_OF PID_OF ARGS_OF
+declare -A PORT_OF PID_OF ARGS_OF BOOT_OF
 start_exosim() {
   [[ -x $EXOSIM ]] || { log "exosim binary not found at $EXOSIM (build it or set EXOSIM_BIN)"; return 1; }
   local dir=$WORK/exosim port control
@@ -112,7 +115,9 @@ start_exosim() {
   PORT_OF[exosim]=$port PID_OF[exosim]=$pid
   ARGS_OF[exosim:common]="--ca $dir/data/tls/ca.pem --servername $SIGNIN_NAME --path $path"
   ARGS_OF[exosim:client_credentials]="--client-id $SCAN_DAEMON --client-secret $SECRET"
-  ARGS_OF[exosim:refresh_token]="--client-id $PRINT_FLEET --bootstrap device:$control:printer@contoso.com:/$TENANT/oauth2/v2.0/devicecode"
+  ARGS_OF[exosim:refresh_token]="--client-id $PRINT_FLEET"
+  # The first refresh token: a device code approved over the control API, as CI does.
+  BOOT_OF[exosim]="device:$control:printer@contoso.com:/$TENANT/oauth2/v2.0/devicecode"
 }
 
 start_mock() {
@@ -130,18 +135,44 @@ start_mock() {
   ARGS_OF[mock:common]="--ca $dir/cert.pem --servername localhost --path /token"
   ARGS_OF[mock:client_credentials]="--client-id $SCAN_DAEMON --client-secret $SECRET"
   ARGS_OF[mock:refresh_token]="--client-id $PRINT_FLEET"
+  BOOT_OF[mock]=""  # it takes any refresh token
 }
 
 scope_of() { [[ $1 == client_credentials ]] && echo "$APP_SCOPE" || echo "$REFRESH_SCOPE"; }
 
+# The driver: token-loadgen (C++, built here unless TOKEN_LOADGEN is given) or token_load.mjs (node).
+find_driver() {
+  [[ $DRIVER == node ]] && return
+  if [[ -n ${TOKEN_LOADGEN:-} ]]; then return; fi
+  local dir=${BENCH_BUILD_DIR:-$REPO/build-bench}
+  if [[ ! -x $dir/bin/token-loadgen || $HERE/token_loadgen.cpp -nt $dir/bin/token-loadgen ]]; then
+    log "building token-loadgen in $dir"
+    { cmake -S "$REPO/bench" -B "$dir" -DCMAKE_BUILD_TYPE=Release && cmake --build "$dir" --target token-loadgen -j2; } \
+      > "$WORK/driver-build.log" 2>&1 || { cat "$WORK/driver-build.log" >&2; echo "run.sh: token-loadgen build failed" >&2; exit 1; }
+  fi
+  TOKEN_LOADGEN=$dir/bin/token-loadgen
+}
+
 # One driver run: its JSON line plus the server's CPU over it, appended to $RESULTS.
 measure() {  # peer grant clients
-  local peer=$1 grant=$2 c=$3 pid=${PID_OF[$1]} c0 line
-  c0=$(server_cpu_ns "$pid")
+  local peer=$1 grant=$2 c=$3 pid=${PID_OF[$1]} c0 line rt=() driver
   # shellcheck disable=SC2086  # the ARGS_OF values are word lists
-  line=$("$NODE" "$HERE/token_load.mjs" --port "${PORT_OF[$peer]}" ${ARGS_OF[$peer:common]} ${ARGS_OF[$peer:$grant]} \
-    --grant "$grant" --scope "$(scope_of "$grant")" --clients "$c" --requests "$REQUESTS" --max-seconds "$CAP" \
-    --label "peer=$peer" 2> "$WORK/driver.err")
+  local args=(--port "${PORT_OF[$peer]}" ${ARGS_OF[$peer:common]} ${ARGS_OF[$peer:$grant]} --grant "$grant"
+              --scope "$(scope_of "$grant")" --clients "$c" --requests "$REQUESTS" --max-seconds "$CAP" --label "peer=$peer")
+  if [[ $DRIVER == node ]]; then
+    driver=("$NODE" "$HERE/token_load.mjs")
+    [[ $grant == refresh_token && -n ${BOOT_OF[$peer]} ]] && rt=(--bootstrap "${BOOT_OF[$peer]}")
+  else
+    driver=("$TOKEN_LOADGEN")
+    if [[ $grant == refresh_token ]]; then
+      local token
+      token=$("$NODE" "$HERE/token_load.mjs" "${args[@]}" --bootstrap "${BOOT_OF[$peer]:-none}" --bootstrap-only 2> "$WORK/driver.err") ||
+        { log "$peer: no first refresh token: $(head -3 "$WORK/driver.err")"; return; }
+      rt=(--refresh-token "$token")
+    fi
+  fi
+  c0=$(server_cpu_ns "$pid")
+  line=$("${driver[@]}" "${args[@]}" "${rt[@]}" 2> "$WORK/driver.err")
   local cpu=$(( $(server_cpu_ns "$pid") - c0 ))
   if [[ -z $line ]]; then log "$peer $grant c=$c: driver failed: $(head -3 "$WORK/driver.err")"; return; fi
   line=$("$PY" -c 'import json,sys; r=json.loads(sys.argv[1]); r["server_cpu_s"]=round(int(sys.argv[2])/1e9,4); print(json.dumps(r))' "$line" "$cpu")
@@ -154,6 +185,7 @@ print("  %-7s %-18s c=%-3d %5d/%-5d %8.1f tokens/s  server %6.0f us/token  drive
 
 # --- main --------------------------------------------------------------------------------------
 command -v "$NODE" > /dev/null || { echo "run.sh: node missing (apt-get install nodejs)" >&2; exit 1; }
+find_driver
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 log "cells: grants {$GRANTS} x clients {$CLIENTS}; $REQUESTS requests or ${CAP}s per cell; $ROUNDS rounds; peers: $PEERS"
 running=()
@@ -173,4 +205,4 @@ for grant in $GRANTS; do
 done
 log "done in $(( $(date +%s) - START ))s; raw results in $OUT"
 "$PY" "$HERE/report.py" "$RESULTS" --meta "rounds=$ROUNDS" "requests=$REQUESTS" "cap_s=$CAP" "cpus=$(nproc)" \
-  "loadavg_start=$LOAD_START" "loadavg_end=$(cut -d' ' -f1 /proc/loadavg)" "node=$("$NODE" --version)" | tee "$OUT/report.md"
+  "loadavg_start=$LOAD_START" "loadavg_end=$(cut -d' ' -f1 /proc/loadavg)" "driver=$DRIVER" "node=$("$NODE" --version)" | tee "$OUT/report.md"

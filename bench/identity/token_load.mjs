@@ -6,7 +6,7 @@
 //   node token_load.mjs --port P [--servername login.microsoftonline.com] --ca ca.pem --path /t/oauth2/v2.0/token
 //        --grant client_credentials|refresh_token --clients C --requests N [--max-seconds S]
 //        [--client-id ID] [--client-secret S] [--scope "..."] [--bootstrap ropc:USER:PASSWORD
-//        | --bootstrap device:CONTROL_PORT:USER:DEVICECODE_PATH] [--label L]
+//        | --bootstrap device:CONTROL_PORT:USER:DEVICECODE_PATH [--bootstrap-only]] [--label L]
 //
 // Only 127.0.0.1 is contacted. The driver's own CPU time is reported (driver_cpu_s) so a reader can
 // tell whether it, rather than the server, was the limit.
@@ -23,6 +23,7 @@ const { values: opt } = parseArgs({
     "max-seconds": { type: "string", default: "10" }, "client-id": { type: "string", default: "" },
     "client-secret": { type: "string", default: "" }, scope: { type: "string", default: "" },
     bootstrap: { type: "string", default: "" }, label: { type: "string", default: "" },
+    "bootstrap-only": { type: "boolean", default: false },
   },
 });
 const port = Number(opt.port);
@@ -119,6 +120,10 @@ async function worker(refreshToken) {
 }
 
 const initialRt = opt.grant === "refresh_token" ? await bootstrap() : "";
+if (opt["bootstrap-only"]) {  // run.sh hands the refresh token to token-loadgen (C++)
+  console.log(initialRt);
+  process.exit(0);
+}
 // Warm-up: every client opens its connection and gets one token before the clock starts.
 deadline = Infinity;
 await Promise.all(Array.from({ length: clients }, () => post(opt.path, form(initialRt)).catch((e) => fail(`warm-up: ${e.message}`))));
