@@ -222,11 +222,22 @@ class Chromium:
         if submit_text is not None:
             buttons = [b for b in buttons if submit_text in ((b.get_attribute("value") or "") + b.text)]
         if buttons:
-            buttons[0].click()
+            self.click_and_wait(buttons[0])
         elif element is not None:
-            element.submit()
+            self.click_and_wait(element, submit=True)
         else:
             raise AssertionError(f"no submit button {submit_text!r} on {self.driver.current_url}")
+
+    def click_and_wait(self, element, submit: bool = False, timeout: float = 20) -> None:
+        """Clicks (or submits) and waits until the browser has left the page: click() returns as soon
+        as the event is dispatched, before the next page replaces this one."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.submit() if submit else element.click()
+        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -344,7 +355,7 @@ def complete_sign_in(browser: Chromium, *, user: str, password: str, code: str |
                       in ("Continue", "Yes", "Accept", "Next", "Sign in", "Allow")]
             if not accept:
                 raise AssertionError(f"sign-in stuck at {url} (step {step + 1}):\n{text}")
-            accept[0].click()
+            browser.click_and_wait(accept[0])
     raise AssertionError(f"sign-in did not finish in {max_steps} pages; last at {browser.driver.current_url}:\n"
                          + (texts[-1] if texts else ""))
 

@@ -220,3 +220,50 @@ def test_smtp_xoauth2_through_the_mapped_name(exosim):
     assert f"Message-ID: {message_id}".encode() in stored.eml
     assert (stored.meta["auth_identity"], stored.meta["listener"]) == ("printer@contoso.com", "submission")
     assert stored.meta["tls"]["version"].startswith("TLSv1.")
+
+
+# --- the sign-in page walker ---------------------------------------------------------------------
+def page(title: str, inner: str, action: str) -> tuple[int, str, bytes]:
+    return 200, "text/html", (f"<html><head><title>{title}</title></head><body><form method='post' action='{action}'>"
+                              f"<input type='hidden' name='ctx' value='anti-forgery'>{inner}</form></body></html>").encode()
+
+
+DEVICE_PAGES = {
+    "/devicelogin": lambda s: page("Enter code", "<p>Enter code</p><input name='otc' type='text'>"
+                                   "<input type='submit' value='Next'>", "/code"),
+    "/code": lambda s: page("Sign in", "<input name='login' type='email'><input type='submit' value='Next'>", "/account"),
+    "/account": lambda s: page("Enter password", "<input name='passwd' type='password'>"
+                               "<input type='submit' value='Sign in'>", "/password"),
+    "/password": lambda s: page("Consent", "<p>Are you trying to sign in to Contoso Print Fleet?</p>"
+                                "<input type='submit' name='decision' value='Cancel'>"
+                                "<input type='submit' name='decision' value='Continue'>", "/consent"),
+    "/consent": lambda s: (200, "text/html", b"<html><body><p>You have signed in to the Contoso Print Fleet application "
+                                             b"on your device. You may now close this window.</p></body></html>"),
+}
+
+
+def test_sign_in_walker_follows_code_account_password_consent(pki, tmp_path):
+    need(ic.missing_browser())
+    chain, key = pki.leaf("pages", ic.SIGN_IN_HOSTS)
+    with RecordingServer(chain, key, DEVICE_PAGES) as server, \
+            ic.Chromium(server.port, pki.ca_file, tmp_path / "shots") as browser:
+        browser.driver.get("https://microsoft.com/devicelogin")
+        texts = ic.complete_sign_in(browser, code="EXOSIM42", user="printer@contoso.com", password="Printer-Pass-1",
+                                    done=lambda b: "You have signed in" in b.text())
+    posted = [(s.path, s.body.decode()) for s in server.seen if s.method == "POST"]
+    assert posted == [("/code", "ctx=anti-forgery&otc=EXOSIM42"), ("/account", "ctx=anti-forgery&login=printer%40contoso.com"),
+                      ("/password", "ctx=anti-forgery&passwd=Printer-Pass-1"),
+                      ("/consent", "ctx=anti-forgery&decision=Continue")]
+    assert len(texts) == 5 and texts[-1].startswith("You have signed in to the Contoso Print Fleet application")
+    assert len(browser.shots) == 5
+
+
+def test_sign_in_walker_stops_on_a_page_with_nothing_to_do(pki, tmp_path):
+    need(ic.missing_browser())
+    chain, key = pki.leaf("stuck", ic.SIGN_IN_HOSTS)
+    routes = {"/devicelogin": (200, "text/html", b"<html><body><p>AADSTS50011: redirect mismatch</p></body></html>")}
+    with RecordingServer(chain, key, routes) as server, \
+            ic.Chromium(server.port, pki.ca_file, tmp_path / "shots") as browser:
+        browser.driver.get("https://microsoft.com/devicelogin")
+        with pytest.raises(AssertionError, match="(?s)sign-in stuck at https://microsoft.com/devicelogin .*AADSTS50011"):
+            ic.complete_sign_in(browser, code="X", user="u", password="p")
