@@ -6,9 +6,13 @@ service; test_identity_clients.py uses the same helpers against exosim.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import subprocess
+import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -267,3 +271,149 @@ def test_sign_in_walker_stops_on_a_page_with_nothing_to_do(pki, tmp_path):
         browser.driver.get("https://microsoft.com/devicelogin")
         with pytest.raises(AssertionError, match="(?s)sign-in stuck at https://microsoft.com/devicelogin .*AADSTS50011"):
             ic.complete_sign_in(browser, code="X", user="u", password="p")
+
+
+# --- msal-node and MSAL Python end to end against a canned token endpoint ---------------------------
+TID = "e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11"
+
+
+def canned_entra() -> dict:
+    """Just enough of Entra (reference §3) for the clients to run a grant: discovery, device code,
+    and a token endpoint that answers every grant with the same access token."""
+    base = f"https://{MSFT}/contoso.com"
+    config = {"issuer": f"https://{MSFT}/{TID}/v2.0", "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+              "token_endpoint": f"{base}/oauth2/v2.0/token", "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+              "jwks_uri": f"https://{MSFT}/contoso.com/discovery/v2.0/keys", "response_modes_supported": ["query", "fragment", "form_post"],
+              "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+              "tenant_region_scope": "WW", "cloud_instance_name": "microsoftonline.com"}
+    instance = {"tenant_discovery_endpoint": f"{base}/v2.0/.well-known/openid-configuration", "api-version": "1.1",
+                "metadata": [{"preferred_network": MSFT, "preferred_cache": "login.windows.net",
+                              "aliases": [MSFT, "login.windows.net", "login.microsoft.com", "sts.windows.net"]}]}
+    device = {"user_code": "EXOSIM42", "device_code": "dc-1", "verification_uri": "https://microsoft.com/devicelogin",
+              "expires_in": 900, "interval": 1, "message": "To sign in, ..."}
+    token = {"token_type": "Bearer", "scope": "https://outlook.office365.com/.default", "expires_in": 3599,
+             "ext_expires_in": 3599, "access_token": "canned.access.token"}
+    return {"/common/discovery/instance": json_route(instance),
+            "/contoso.com/v2.0/.well-known/openid-configuration": json_route(config),
+            "/contoso.com/oauth2/v2.0/devicecode": json_route(device),
+            "/contoso.com/oauth2/v2.0/token": json_route(token)}
+
+
+def jose_header(assertion: str) -> dict:
+    part = assertion.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+@pytest.fixture(scope="module")
+def app_cert(tmp_path_factory):
+    """An RSA certificate and key as exosim issues an app's under tls/apps/<id>.{crt,key}.pem."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    import datetime
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "Contoso Scan Daemon")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    base = tmp_path_factory.mktemp("apps") / "6a8c0e2f-4d1b-4f3a-9c5e-7b9d1f3a5c44"
+    Path(f"{base}.crt.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    Path(f"{base}.key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                          serialization.NoEncryption()))
+    return base, cert.public_bytes(serialization.Encoding.DER)
+
+
+def run_script(script: str, port: int, ca_file, *args: str) -> list[dict]:
+    proc = subprocess.run(["node", str(ic.CLIENTS_DIR / script), str(port), str(ca_file), *args],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def token_posts(server) -> list[dict]:
+    return [dict(urllib.parse.parse_qsl(s.body.decode())) for s in server.seen
+            if s.method == "POST" and urllib.parse.urlsplit(s.path).path == "/contoso.com/oauth2/v2.0/token"]
+
+
+@pytest.mark.parametrize("mode", ["secret", "certificate-sha1", "certificate-sha256"])
+def test_msal_node_client_credentials_script(mode, pki, app_cert):
+    need(ic.missing_msal_node())
+    base, der = app_cert
+    chain, key = pki.leaf("node-cc", ic.SIGN_IN_HOSTS)
+    with RecordingServer(chain, key, canned_entra()) as server:
+        lines = run_script("msal_node_client_credentials.mjs", server.port, pki.ca_file,
+                           "6a8c0e2f-4d1b-4f3a-9c5e-7b9d1f3a5c44", mode, str(base))
+    assert lines[-1]["accessToken"] == "canned.access.token"
+    assert {(s.sni, s.host) for s in server.seen} == {(MSFT, MSFT)}
+    [form] = token_posts(server)
+    assert (form["grant_type"], form["scope"]) == ("client_credentials", "https://outlook.office365.com/.default")
+    if mode == "secret":
+        assert form["client_secret"] == "Exosim-Secret-1" and "client_assertion" not in form
+        return
+    header = jose_header(form["client_assertion"])
+    b64 = lambda digest: base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    if mode == "certificate-sha1":
+        assert (header["alg"], header["x5t"]) == ("RS256", b64(hashlib.sha1(der).digest()))
+    else:
+        assert (header["alg"], header["x5t#S256"]) == ("PS256", b64(hashlib.sha256(der).digest()))
+    assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+
+def test_msal_node_device_code_script(pki):
+    need(ic.missing_msal_node())
+    chain, key = pki.leaf("node-dc", ic.SIGN_IN_HOSTS)
+    with RecordingServer(chain, key, canned_entra()) as server:
+        lines = run_script("msal_node_device_code.mjs", server.port, pki.ca_file, "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33")
+    assert lines[0]["userCode"] == "EXOSIM42" and lines[0]["verificationUri"] == "https://microsoft.com/devicelogin"
+    assert lines[-1]["accessToken"] == "canned.access.token"
+    [form] = token_posts(server)
+    # msal-node sends the short grant name, not RFC 8628's URN (MSAL Python sends the URN): Entra
+    # takes both, so the sign-in service must.
+    assert (form["grant_type"], form["device_code"]) == ("device_code", "dc-1")
+
+
+def test_msal_python_certificate_assertion(pki, app_cert):
+    """MSAL Python's client assertion carries the SHA-1 thumbprint (x5t), and with
+    public_certificate the certificate (x5c)."""
+    need(ic.missing_msal())
+    import msal
+    base, der = app_cert
+    chain, key = pki.leaf("py-cc", ic.SIGN_IN_HOSTS)
+    credential = {"private_key": Path(f"{base}.key.pem").read_text(), "thumbprint": hashlib.sha1(der).hexdigest(),
+                  "public_certificate": Path(f"{base}.crt.pem").read_text()}
+    with RecordingServer(chain, key, canned_entra()) as server:
+        app = msal.ConfidentialClientApplication("6a8c0e2f-4d1b-4f3a-9c5e-7b9d1f3a5c44", client_credential=credential,
+                                                 authority=f"https://{MSFT}/contoso.com",
+                                                 http_client=ic.mapped_session(server.port, pki.ca_file))
+        result = app.acquire_token_for_client(scopes=["https://outlook.office365.com/.default"])
+    assert result["access_token"] == "canned.access.token", result
+    [form] = token_posts(server)
+    header = jose_header(form["client_assertion"])
+    assert header["alg"] == "RS256"
+    # MSAL Python 1.21 keeps the base64url padding in x5t (RFC 7515 says without): a sign-in
+    # service must take both.
+    assert header["x5t"] == base64.urlsafe_b64encode(hashlib.sha1(der).digest()).decode()
+    # ... and x5c is the PEM body with its line breaks, as one string in a list.
+    [x5c] = header["x5c"]
+    assert "\n" in x5c and base64.b64decode(x5c) == der
+
+
+def test_msal_python_device_flow_form(pki):
+    """What MSAL Python 1.21 posts for the device flow, which the sign-in service must take: the
+    scope with the three it adds, then polls with RFC 8628's grant URN."""
+    need(ic.missing_msal())
+    import msal
+    chain, key = pki.leaf("py-dc", ic.SIGN_IN_HOSTS)
+    with RecordingServer(chain, key, canned_entra()) as server:
+        app = msal.PublicClientApplication("0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33", authority=f"https://{MSFT}/contoso.com",
+                                           http_client=ic.mapped_session(server.port, pki.ca_file))
+        flow = app.initiate_device_flow(scopes=["https://outlook.office.com/SMTP.Send"])
+        result = app.acquire_token_by_device_flow(flow)
+    assert result["access_token"] == "canned.access.token", result
+    # The poll carries no scope, and the device code twice (`code` too), plus client_info=1.
+    assert token_posts(server) == [{"client_id": "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33", "client_info": "1",
+                                    "grant_type": "urn:ietf:params:oauth:grant-type:device_code", "code": "dc-1",
+                                    "device_code": "dc-1"}]
+    [asked] = [dict(urllib.parse.parse_qsl(s.body.decode())) for s in server.seen if s.path.endswith("/devicecode")]
+    assert sorted(asked["scope"].split()) == ["https://outlook.office.com/SMTP.Send", "offline_access", "openid", "profile"]
