@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import subprocess
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -417,3 +418,45 @@ def test_msal_python_device_flow_form(pki):
                                     "device_code": "dc-1"}]
     [asked] = [dict(urllib.parse.parse_qsl(s.body.decode())) for s in server.seen if s.path.endswith("/devicecode")]
     assert sorted(asked["scope"].split()) == ["https://outlook.office.com/SMTP.Send", "offline_access", "openid", "profile"]
+
+
+@pytest.mark.parametrize("echo_nonce", [True, False])
+def test_msal_python_auth_code_needs_the_nonce_echoed(pki, echo_nonce):
+    """MSAL Python asks for openid with a `nonce` on /authorize and refuses the answer unless the
+    id_token carries that nonce verbatim: the sign-in service must copy it from the authorize
+    request into the id_token of the code's redemption."""
+    need(ic.missing_msal())
+    import msal
+    asked = {}
+
+    def unsigned(claims: dict) -> str:
+        enc = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
+        return f"{enc({'alg': 'RS256', 'typ': 'JWT'})}.{enc(claims)}.sig"
+
+    def token(seen):
+        now = int(time.time())
+        claims = {"aud": "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33", "iss": f"https://{MSFT}/{TID}/v2.0", "iat": now, "nbf": now,
+                  "exp": now + 3600, "oid": "o-1", "sub": "s-1", "tid": TID, "preferred_username": "printer@contoso.com",
+                  "ver": "2.0"}
+        if echo_nonce:
+            claims["nonce"] = asked["nonce"]
+        return json_route({"token_type": "Bearer", "scope": "https://outlook.office.com/SMTP.Send", "expires_in": 3599,
+                           "access_token": "canned.access.token", "refresh_token": "rt-1", "id_token": unsigned(claims)})
+
+    chain, key = pki.leaf("py-ac", ic.SIGN_IN_HOSTS)
+    routes = canned_entra() | {"/contoso.com/oauth2/v2.0/token": token}
+    with RecordingServer(chain, key, routes) as server:
+        app = msal.PublicClientApplication("0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33", authority=f"https://{MSFT}/contoso.com",
+                                           http_client=ic.mapped_session(server.port, pki.ca_file))
+        flow = app.initiate_auth_code_flow(["https://outlook.office.com/SMTP.Send"], redirect_uri="http://localhost:8400")
+        asked.update(urllib.parse.parse_qsl(urllib.parse.urlsplit(flow["auth_uri"]).query))
+        assert (asked["code_challenge_method"], asked["response_type"]) == ("S256", "code")
+        if not echo_nonce:
+            with pytest.raises(RuntimeError, match="The nonce in id token"):
+                app.acquire_token_by_auth_code_flow(flow, {"code": "c-1", "state": flow["state"]})
+            return
+        result = app.acquire_token_by_auth_code_flow(flow, {"code": "c-1", "state": flow["state"]})
+    assert result["access_token"] == "canned.access.token"
+    [form] = token_posts(server)
+    assert (form["grant_type"], form["code"], form["redirect_uri"]) == ("authorization_code", "c-1", "http://localhost:8400")
+    assert form["code_verifier"] and app.get_accounts()[0]["username"] == "printer@contoso.com"
