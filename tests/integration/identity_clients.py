@@ -351,8 +351,8 @@ def complete_sign_in(browser: Chromium, *, user: str, password: str, code: str |
         else:
             buttons = [b for b in browser.driver.find_elements(By.CSS_SELECTOR, "input[type=submit], button")
                        if b.is_displayed()]
-            accept = [b for b in buttons if ((b.get_attribute("value") or "") + b.text).strip()
-                      in ("Continue", "Yes", "Accept", "Next", "Sign in", "Allow")]
+            accept = [b for b in buttons if {b.text.strip(), (b.get_attribute("value") or "").strip()}
+                      & {"Continue", "Yes", "Accept", "Next", "Sign in", "Allow"}]
             if not accept:
                 raise AssertionError(f"sign-in stuck at {url} (step {step + 1}):\n{text}")
             browser.click_and_wait(accept[0])

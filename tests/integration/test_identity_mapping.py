@@ -240,8 +240,8 @@ DEVICE_PAGES = {
     "/account": lambda s: page("Enter password", "<input name='passwd' type='password'>"
                                "<input type='submit' value='Sign in'>", "/password"),
     "/password": lambda s: page("Consent", "<p>Are you trying to sign in to Contoso Print Fleet?</p>"
-                                "<input type='submit' name='decision' value='Cancel'>"
-                                "<input type='submit' name='decision' value='Continue'>", "/consent"),
+                                "<button type='submit' name='action' value='continue'>Continue</button>"
+                                "<button type='submit' name='action' value='cancel'>Cancel</button>", "/consent"),
     "/consent": lambda s: (200, "text/html", b"<html><body><p>You have signed in to the Contoso Print Fleet application "
                                              b"on your device. You may now close this window.</p></body></html>"),
 }
@@ -258,7 +258,7 @@ def test_sign_in_walker_follows_code_account_password_consent(pki, tmp_path):
     posted = [(s.path, s.body.decode()) for s in server.seen if s.method == "POST"]
     assert posted == [("/code", "ctx=anti-forgery&otc=EXOSIM42"), ("/account", "ctx=anti-forgery&login=printer%40contoso.com"),
                       ("/password", "ctx=anti-forgery&passwd=Printer-Pass-1"),
-                      ("/consent", "ctx=anti-forgery&decision=Continue")]
+                      ("/consent", "ctx=anti-forgery&action=continue")]
     assert len(texts) == 5 and texts[-1].startswith("You have signed in to the Contoso Print Fleet application")
     assert len(browser.shots) == 5
 
