@@ -156,7 +156,7 @@ find_driver() {
 # One driver run: its JSON line plus the server's CPU over it, appended to $RESULTS.
 measure() {  # peer grant clients
   local peer=$1 grant=$2 c=$3 pid=${PID_OF[$1]} c0 line rt=() driver
-  # shellcheck disable=SC2086  # the ARGS_OF values are word lists
+  # shellcheck disable=SC2206  # the ARGS_OF values are word lists (no spaces inside a word)
   local args=(--port "${PORT_OF[$peer]}" ${ARGS_OF[$peer:common]} ${ARGS_OF[$peer:$grant]} --grant "$grant"
               --scope "$(scope_of "$grant")" --clients "$c" --requests "$REQUESTS" --max-seconds "$CAP" --label "peer=$peer")
   if [[ $DRIVER == node ]]; then
