@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include "app/certify.hpp"
+#include "app/report_command.hpp"
 #include "app/serve.hpp"
 #include "app/token_command.hpp"
 
@@ -26,6 +27,7 @@ constexpr const char* usage_text =
     "  serve      run the fake Exchange Online SMTP endpoints (exosim serve --help)\n"
     "  token      print an XOAUTH2 token for a mailbox (exosim token --help)\n"
     "  certify    run scenarios against a client and report verdicts (exosim certify --help)\n"
+    "  report     merge the reports of certify --shard runs (exosim report merge --help)\n"
     "\n"
     "options:\n"
     "  -h, --help     this text\n"
@@ -150,6 +152,7 @@ int run_cli(int argc, char** argv) {
         return serve(options);
     }
     if (command == "token") return token_command({args.begin() + 1, args.end()});
+    if (command == "report") return report_command({args.begin() + 1, args.end()});
     if (command == "certify") {
         CertifyOptions options;
         try {

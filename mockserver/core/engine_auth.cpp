@@ -46,6 +46,7 @@ void Impl::sasl_step(SaslExchange::Step step) {
     const Credentials& cred = step.credentials;
     const Decision d = policy_.on_auth(state_, cred);
     const bool ok = d.kind == Decision::Kind::proceed;
+    if (d.note) finding(d.note->rule, d.note->detail);
     events_.push_back(AuthResult{cred.mechanism, cred.user, ok});
     if (ok) {
         state_.auth_identity = cred.user;

@@ -49,14 +49,21 @@ enum class ProtocolError {
 
 struct Decision {
     enum class Kind { proceed, reject, disconnect };
+    // Why the policy decided so, when the wire does not say (XOAUTH2: every token failure is the
+    // same 535 5.7.3): the engine records it as a Finding{rule, detail} event.
+    struct Note {
+        std::string rule;
+        std::string detail;
+    };
     Kind kind = Kind::proceed;
     std::optional<Reply> reply;  // nullopt: the engine's default reply for this step
     std::chrono::milliseconds delay{0};  // wait before replying (AUTH tarpit)
+    std::optional<Note> note;
 
     static Decision ok() { return {}; }
-    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}}; }
-    static Decision reject(Reply r, std::chrono::milliseconds d = {}) { return {Kind::reject, std::move(r), d}; }
-    static Decision drop(Reply r) { return {Kind::disconnect, std::move(r), {}}; }
+    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}, {}}; }
+    static Decision reject(Reply r, std::chrono::milliseconds d = {}) { return {Kind::reject, std::move(r), d, {}}; }
+    static Decision drop(Reply r) { return {Kind::disconnect, std::move(r), {}, {}}; }
 };
 
 // Credentials extracted from a completed SASL exchange.

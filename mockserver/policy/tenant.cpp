@@ -202,6 +202,11 @@ Tenant contoso() {
     t.mailboxes.push_back(mailbox("alice@contoso.com", ""));
     t.mailboxes.push_back(mailbox("bob@contoso.com", ""));
     t.mailboxes.push_back(mailbox("noreply@contoso.com", ""));
+    // Issue 14: sign-in test users of the Entra stand-in; they are mailboxes with SMTP AUTH on.
+    t.mailboxes.push_back(mailbox("mfa@contoso.com", "Mfa-Pass-1", SmtpAuthSetting::enabled));
+    auto blocked = mailbox("blocked@contoso.com", "Blocked-Pass-1", SmtpAuthSetting::enabled);
+    blocked.conditional_access_blocked = true;
+    t.mailboxes.push_back(blocked);
     InboundConnector c;
     c.name = "contoso-devices";
     c.source_ip_ranges = {*IpRange::parse("203.0.113.10/32")};

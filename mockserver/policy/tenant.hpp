@@ -53,6 +53,9 @@ struct MailboxAccount {
     bool licensed = true;
     SmtpAuthSetting smtp_auth = SmtpAuthSetting::inherit;
     std::vector<std::string> send_as;  // addresses this mailbox may send as
+    // Mailboxes this mailbox's user has FullAccess on (Add-MailboxPermission; a shared mailbox):
+    // a delegated XOAUTH2 token of this user may name them in user= (issue 14).
+    std::vector<std::string> full_access;
     bool locked = false;               // account locked (smart lockout / admin)
     bool conditional_access_blocked = false;
 };

@@ -143,6 +143,29 @@ TEST(ExoEngine, SendAsDeniedAfterDataNotStored) {
     EXPECT_EQ(w.stored, 0u);
 }
 
+// Issue 14: a rejected token is 535 5.7.3 on the wire and a Finding with its reason in the events.
+TEST(ExoEngine, Xoauth2RejectionReasonIsAFinding) {
+    Fixture fx;
+    Wire w("exo-submission", fx.env(), "192.0.2.1");
+    w.send("EHLO x\r\nSTARTTLS\r\n");
+    w.send("EHLO x\r\n");
+    (void)w.engine->take_events();
+    const std::string token = "junk";
+    const std::string sasl = base64url_encode("user=printer@contoso.com\x01" "auth=Bearer " + token + "\x01\x01");
+    std::string std64 = sasl;
+    for (char& c : std64) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (std64.size() % 4) std64 += '=';
+    EXPECT_EQ(w.send("AUTH XOAUTH2 " + std64 + "\r\n").substr(0, 37), "535 5.7.3 Authentication unsuccessful");
+    bool found = false;
+    for (const auto& e : w.engine->take_events()) {
+        if (const auto* f = std::get_if<core::Finding>(&e)) {
+            found = f->rule == "xoauth2-token-rejected" &&
+                    f->detail == "HS256 token malformed or signed with another secret";
+        }
+    }
+    EXPECT_TRUE(found);
+}
+
 TEST(ExoEngine, MxDirectSendAndRelay) {
     Fixture fx;
     const std::string mxb = mx_bracket_at_reference;
