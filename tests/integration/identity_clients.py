@@ -40,35 +40,23 @@ CLIENTS_DIR = Path(__file__).parent / "clients"
 LOOPBACK = "127.0.0.1"
 
 
-# --- what is installed -------------------------------------------------------------------------
+# --- what is installed ----------------------------------------------------------------------------
+# One table (client_capabilities.py, also read by ci/preflight) names the package of each client.
+def _missing(*tools: str) -> str | None:
+    import client_capabilities as caps
+    return "; ".join(r for r in (caps.missing(t) for t in tools) if r) or None
+
+
 def missing_msal() -> str | None:
-    try:
-        import msal  # noqa: F401
-        import requests  # noqa: F401
-    except ImportError as e:
-        return f"MSAL for Python is not installed ({e.name}): apt-get install python3-msal python3-requests"
-    return None
+    return _missing("msal")
 
 
 def missing_browser() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "Selenium is not installed: apt-get install python3-selenium"
-    for program, package in (("chromium", "chromium"), ("chromedriver", "chromium-driver"),
-                             ("certutil", "libnss3-tools")):
-        if not shutil.which(program):
-            return f"{program} is not installed: apt-get install {package}"
-    return None
+    return _missing("selenium", "chromium", "chromedriver", "certutil")
 
 
 def missing_msal_node() -> str | None:
-    if not shutil.which("node"):
-        return "node is not installed: apt-get install nodejs"
-    if not (CLIENTS_DIR / "node_modules" / "@azure" / "msal-node").is_dir():
-        return ("@azure/msal-node is not installed: npm install in tests/integration/clients "
-                "(ci/setup-deps does it)")
-    return None
+    return _missing("msal-node")
 
 
 # --- requests / MSAL Python ----------------------------------------------------------------------
