@@ -24,6 +24,8 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTERS = ROOT / "client_under_test" / "adapters"
+IDENTITY_CLIENTS = ROOT / "tests" / "integration" / "clients"  # @azure/msal-node
+IDENTITY_BENCH = ROOT / "bench" / "identity"                    # oauth2-mock-server
 SETUP_DEPS = ROOT / "ci" / "setup-deps"
 PYTHON = "/usr/bin/python3"
 # smtp-sink and smtp-source live in /usr/sbin, which a user's PATH may lack (bench/run.sh adds it).
@@ -87,14 +89,14 @@ def _python_import(module: str) -> str | None:
     return None if rc == 0 else (out.strip().splitlines() or [f"import {module} failed"])[-1]
 
 
-def _node_require(module: str) -> str | None:
+def _node_require(module: str, where: Path = ADAPTERS) -> str | None:
     if shutil.which("node") is None:
         return "node is not on PATH"
-    rc, out = _run(["node", "-e", f"require({module!r})"], cwd=ADAPTERS)
+    rc, out = _run(["node", "-e", f"require({module!r})"], cwd=where)
     if rc == 0:
         return None
     line = next((l for l in out.splitlines() if "Cannot find module" in l or "Error" in l), out.strip())
-    return f"node cannot load {module} from {ADAPTERS.relative_to(ROOT)}: {line.strip()}"
+    return f"node cannot load {module} from {where.relative_to(ROOT)}: {line.strip()}"
 
 
 @dataclass(frozen=True)
@@ -130,15 +132,22 @@ CAPABILITIES = [
     Capability("aiosmtpd", "import aiosmtpd", "python3-aiosmtpd", lambda: _python_import("aiosmtpd"), "bench"),
     Capability("smtp-sink", "smtp-sink and smtp-source", "postfix",
                lambda: _which("smtp-sink", SBIN_PATH) or _which("smtp-source", SBIN_PATH), "bench"),
-    # The OAuth browser flow (another branch): checked once its packages are in ci/setup-deps.
+    # The OAuth clients and browser (tests/integration/test_identity_*.py, bench/identity): checked
+    # once their packages are in ci/setup-deps (blocks identity, identity-bench).
     Capability("msal", "import msal", "python3-msal", lambda: _python_import("msal"), "oauth", optional=True),
+    Capability("msal", "import requests (MSAL's HTTP client)", "python3-requests", lambda: _python_import("requests"),
+               "oauth", optional=True),
+    Capability("certutil", "certutil (a throwaway NSS store that trusts exosim's CA)", "libnss3-tools",
+               lambda: _which("certutil"), "oauth", optional=True),
+    Capability("oauth2-mock-server", "oauth2-mock-server module", "oauth2-mock-server",
+               lambda: _node_require("oauth2-mock-server", IDENTITY_BENCH), "bench/identity", optional=True),
     Capability("selenium", "import selenium", "python3-selenium", lambda: _python_import("selenium"), "oauth",
                optional=True),
     Capability("chromium", "chromium", "chromium", lambda: _which("chromium"), "oauth", optional=True),
     Capability("chromedriver", "chromedriver", "chromium-driver", lambda: _which("chromedriver"), "oauth",
                optional=True),
     Capability("msal-node", "@azure/msal-node module", "@azure/msal-node",
-               lambda: _node_require("@azure/msal-node"), "oauth", optional=True),
+               lambda: _node_require("@azure/msal-node", IDENTITY_CLIENTS), "oauth", optional=True),
 ]
 
 
