@@ -220,7 +220,7 @@ std::vector<scenario::RunResult> run_all(const CertifyOptions& o, const AppConfi
     DataRoot root(o.data_dir);
     Progress progress(std::cout, scenarios.size());
     const std::vector<std::size_t> queue = run_order(o, config, scenarios, jobs);
-    if (jobs > 1) transport::CertificateAuthority(root.tls_dir()).ensure_defaults();
+    if (jobs > 1) seed_run_keys(root.tls_dir());
     harness::run_pool(queue, jobs, [&](std::size_t w) -> harness::PoolTask {
         if (jobs > 1) seed_tls_dir(root.tls_dir(), root.worker_dir(w, jobs) / "tls");
         std::optional<fs::path> evidence;

@@ -103,6 +103,16 @@ void seed_tls_dir(const fs::path& from, const fs::path& to) {
         if (e.is_regular_file() && (ext == ".pem" || ext == ".key") && e.path() != ExchangeRuntime::token_key_path(from.parent_path()))
             fs::copy_file(e.path(), to / e.path().filename(), fs::copy_options::overwrite_existing);
     }
+    for (const char* sub : {"identity-signing", "apps"})
+        if (fs::is_directory(from / sub))
+            fs::copy(from / sub, to / sub, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+void seed_run_keys(const fs::path& tls_dir) {
+    transport::CertificateAuthority ca(tls_dir);
+    ca.ensure_defaults();
+    transport::IdentityCrypto keys(tls_dir);  // creates and persists the signing key
+    ca.app_cert(scan_daemon_client_id, scan_daemon_name);
 }
 
 AppConfig certify_config(const CertifyOptions& o) {

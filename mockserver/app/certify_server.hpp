@@ -68,7 +68,11 @@ private:
 // variants under its own directory lock: a shared directory would make every scripted-TLS session
 // wait behind another worker's RSA key generation (seconds on a busy machine: enough for a
 // client to time out waiting for the greeting). Throws std::filesystem::filesystem_error.
+// The sign-in service's signing key and the Scan Daemon's certificate (tls/identity-signing/,
+// tls/apps/) are copied too, so a worker's IdentityRuntime makes no RSA key of its own.
 void seed_tls_dir(const std::filesystem::path& from, const std::filesystem::path& to);
+// Makes the run's CA, default certificates, sign-in signing key and app certificate once, in `tls_dir`.
+void seed_run_keys(const std::filesystem::path& tls_dir);
 
 // The configuration certify serves: --config or the embedded one (capture in memory, no AUTH
 // tarpit), --bind/--real-ports applied, free ports for a --client command.
