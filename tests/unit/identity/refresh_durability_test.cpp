@@ -230,5 +230,32 @@ TEST_F(Durability, ARevocationWaitsForAnInFlightRefreshSoRestartAgrees) {
     EXPECT_EQ(code(refresh(rt)), 50173);
 }
 
+TEST_F(Durability, ManyConcurrentRefreshChainsAllStayUsable) {
+    constexpr int chains = 6, steps = 15;
+    std::vector<std::string> starts;
+    for (int i = 0; i < chains; ++i) starts.push_back(first());
+    std::vector<std::future<std::string>> runs;
+    for (int i = 0; i < chains; ++i) {
+        runs.push_back(std::async(std::launch::async, [this, rt = starts[i]]() mutable {
+            for (int k = 0; k < steps; ++k) {
+                const auto r = refresh(rt);
+                if (r.status != 200u) return "status " + std::to_string(r.status) + ": " + r.body;
+                rt = str(body(r), "refresh_token");
+            }
+            return std::string("ok:") + rt;
+        }));
+    }
+    std::vector<std::string> last;
+    for (auto& f : runs) {
+        const std::string out = f.get();
+        ASSERT_EQ(out.rfind("ok:", 0), 0u) << out;
+        last.push_back(out.substr(3));
+    }
+    EXPECT_EQ(gate.records().size(), static_cast<std::size_t>(chains * (steps + 1)));
+    restart();
+    for (const auto& rt : last) EXPECT_EQ(refresh(rt).status, 200u);
+    for (const auto& rt : starts) EXPECT_EQ(refresh(rt).status, 200u);  // older tokens stay valid
+}
+
 }  // namespace
 }  // namespace exosim::identity::testing
