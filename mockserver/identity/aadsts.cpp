@@ -9,6 +9,10 @@ namespace {
 
 // One row per code (the catalogue test checks uniqueness and the envelope of each).
 constexpr AadstsEntry entries[] = {
+    {50000, "server_error", 500, "",
+     "There was an error issuing a token or an issue with our sign-in service.",
+     "[DOC] TokenIssuanceError; error server_error (RFC 6749 4.1.2.1) and HTTP 500 [INFER]; used when a "
+     "refresh token could not be made durable"},
     {50011, "invalid_request", 400, "",
      "The redirect URI '{0}' specified in the request does not match the redirect URIs configured for the "
      "application '{1}'. Make sure the redirect URI sent in the request matches one added to your application "

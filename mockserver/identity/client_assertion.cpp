@@ -12,6 +12,21 @@ namespace {
 
 AadError bad(std::string reason) { return aad_error(700027, {std::move(reason)}); }
 
+// A thumbprint header as its octets. MSAL Python 1.21 keeps the base64url '=' padding on x5t
+// (idclients notes), msal-node and RFC 7515 §4.1.7 leave it off: both name the same certificate.
+std::optional<std::string> thumbprint_octets(std::string_view text) {
+    for (int i = 0; i < 2 && !text.empty() && text.back() == '='; ++i) text.remove_suffix(1);
+    if (text.empty()) return std::nullopt;
+    return base64url_decode(text);
+}
+
+bool same_thumbprint(std::string_view header_value, const std::string& registered) {
+    if (header_value.empty()) return false;
+    const auto a = thumbprint_octets(header_value);
+    const auto b = thumbprint_octets(registered);
+    return a && b && *a == *b;
+}
+
 // The registered certificate the header names, or nullptr.
 const std::string* named_certificate(const Jwt& jwt, const AssertionContext& ctx, const Crypto& crypto,
                                      std::string& why) {
@@ -24,7 +39,7 @@ const std::string* named_certificate(const Jwt& jwt, const AssertionContext& ctx
     for (const std::string& pem : ctx.certificates_pem) {
         const auto info = crypto.inspect_certificate(pem);
         if (!info) continue;
-        if ((!x5t.empty() && info->x5t == x5t) || (!x5t256.empty() && info->x5t_s256 == x5t256)) {
+        if (same_thumbprint(x5t, info->x5t) || same_thumbprint(x5t256, info->x5t_s256)) {
             if (ctx.now > info->not_after || ctx.now < info->not_before) {
                 why = "The certificate used to sign the assertion is outside its validity period.";
                 return nullptr;
@@ -56,11 +71,17 @@ std::optional<AadError> check_client_assertion(std::string_view assertion, const
     const JwtParse parsed = parse_jwt(assertion);
     if (!parsed.jwt) return bad("The assertion is not a JWT: " + std::string(jwt_error_name(parsed.error)) + ".");
     const Jwt& jwt = *parsed.jwt;
-    if (string_claim(jwt.header, "alg") != "RS256") return bad("The assertion is not signed with RS256.");
+    // Entra's certificate credentials: "alg: Should be PS256" (x5t#S256), RS256 (x5t) still taken
+    // (learn.microsoft.com/entra/identity-platform/certificate-credentials). Anything else ("none",
+    // "HS256", "ps256") is refused before a key is looked up.
+    const std::string_view alg = string_claim(jwt.header, "alg");
+    if (alg != "RS256" && alg != "PS256") return bad("The assertion is not signed with RS256 or PS256.");
     std::string why;
     const std::string* pem = named_certificate(jwt, ctx, crypto, why);
     if (pem == nullptr) return bad(why);
-    if (!crypto.verify_rs256_with_certificate(*pem, jwt.signing_input, jwt.signature)) {
+    const bool verified = alg == "PS256" ? crypto.verify_ps256_with_certificate(*pem, jwt.signing_input, jwt.signature)
+                                         : crypto.verify_rs256_with_certificate(*pem, jwt.signing_input, jwt.signature);
+    if (!verified) {
         return bad("The signature does not verify with the registered certificate.");
     }
     const std::string_view iss = string_claim(jwt.payload, "iss");

@@ -1,6 +1,6 @@
 #pragma once
 // private_key_jwt client authentication (RFC 7523 2.2, RFC 7521 4.2; Entra "certificate
-// credentials"): an RS256 JWT whose header names a registered certificate by x5t or x5t#S256,
+// credentials"): an RS256 or PS256 JWT whose header names a registered certificate by x5t or x5t#S256,
 // with iss = sub = client_id, aud = the token endpoint, exp, nbf and a jti used once.
 #include <chrono>
 #include <functional>

@@ -58,7 +58,9 @@ std::vector<PendingDeviceCode> IdentityService::pending_device_codes() const {
 }
 
 ControlStatus IdentityService::change_sign_in(std::string_view user, const SignInChange& c) {
-    std::lock_guard lock(state_->mu);
+    std::unique_lock lock(state_->mu);
+    std::optional<RevocationGuard> revoking;
+    if (c.new_password) revoking.emplace(*state_, lock);
     UserSignIn* u = state_->dir.find_user(user);
     if (u == nullptr) return ControlStatus::unknown_user;
     if (c.mfa_required) u->mfa_required = *c.mfa_required;
@@ -76,7 +78,8 @@ ControlStatus IdentityService::change_sign_in(std::string_view user, const SignI
 }
 
 std::size_t IdentityService::revoke_refresh_tokens(std::string_view user) {
-    std::lock_guard lock(state_->mu);
+    std::unique_lock lock(state_->mu);
+    RevocationGuard revoking(*state_, lock);
     return state_->refresh.revoke(lower(user), state_->now());
 }
 

@@ -57,6 +57,10 @@ public:
     // RS256 signature check with the public key of a PEM certificate (client assertions).
     virtual bool verify_rs256_with_certificate(std::string_view pem, std::string_view signing_input,
                                                std::string_view signature) const = 0;
+    // PS256 (RSASSA-PSS, SHA-256, MGF1 SHA-256, salt = 32 octets: RFC 7518 §3.5) with the public key
+    // of a PEM certificate: msal-node's default client assertion (`thumbprintSha256`).
+    virtual bool verify_ps256_with_certificate(std::string_view pem, std::string_view signing_input,
+                                               std::string_view signature) const = 0;
 };
 
 }  // namespace exosim::identity

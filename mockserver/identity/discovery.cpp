@@ -4,6 +4,7 @@
 
 #include "identity/jwt.hpp"
 #include "identity/service_state.hpp"
+#include "policy/tenant.hpp"
 
 namespace exosim::identity {
 
@@ -32,6 +33,26 @@ HttpResponse discovery_instance(ServiceState& s, Ctx& ctx) {
                     std::string(base) + "/" + tenant + "/v2.0/.well-known/openid-configuration"},
                    {"api-version", "1.1"}, {"metadata", json::array{meta}}};
     return json_cacheable(json::serialize(o), ctx.ids);
+}
+
+// GET /common/userrealm/<user>?api-version=1.0: MSAL Python's first ROPC call; it goes on to the
+// password grant unless account_type is "Federated" (idclients notes). Field names as MSAL Go and
+// .NET parse them ([3P]); realms are per domain, so a user the directory lacks in a known domain is
+// "Managed" too. The Unknown shape (no domain_name) is [INFER]. The lab has no federated domains.
+HttpResponse user_realm(ServiceState& s, Ctx& ctx, std::string_view encoded_user) {
+    ctx.event.grant = "userrealm";
+    std::string raw(encoded_user);
+    for (std::size_t i = raw.find('+'); i != std::string::npos; i = raw.find('+', i + 3)) raw.replace(i, 1, "%2B");
+    const FormResult decoded = decode_form("u=" + raw, s.settings.form_limits);  // a path keeps '+' literal
+    const std::string user = decoded.ok() ? std::string(decoded.params.get("u")) : std::string();
+    const std::size_t at = user.rfind('@');
+    const IdentityTenant* tenant = at == std::string::npos ? nullptr : s.dir.tenant_of_address(user);
+    json::object o{{"ver", "1.0"}, {"account_type", tenant != nullptr ? "Managed" : "Unknown"}};
+    if (tenant != nullptr) o["domain_name"] = policy::lower(user.substr(at + 1));
+    o["cloud_instance_name"] = "microsoftonline.com";
+    o["cloud_audience_urn"] = "urn:federation:MicrosoftOnline";
+    ctx.event.user = policy::lower(user);
+    return json_no_store(json::serialize(o), ctx.ids);
 }
 
 HttpResponse openid_configuration(ServiceState&, Ctx& ctx, const TenantSegment& t, bool v1) {

@@ -116,17 +116,47 @@ HttpResponse route(ServiceState& s, Ctx& ctx) {
     }
     if (!sign_in_host(ctx.host)) return not_found(ctx);
     if (ctx.path == "/common/discovery/instance") return discovery_instance(s, ctx);
+    if (seg.size() == 3 && lower(seg[0]) == "common" && seg[1] == "userrealm" && !seg[2].empty()) {
+        return user_realm(s, ctx, seg[2]);
+    }
     if (ctx.path == "/signin" && ctx.http.method == "POST") return signin_post(s, ctx);
     if (seg.size() < 2) return not_found(ctx);
     return route_tenant(s, ctx, seg);
+}
+
+// A response carrying a refresh token leaves only once its record is durable (refresh_tokens.hpp).
+// The append (an fdatasync) runs without the lock, so concurrent grants share the Journal's group
+// commit instead of queueing one fsync each behind the mutex (idclients benchmark: ~85 refreshes/s
+// flat at 1 and 10 clients). A failed append answers 500 server_error and the token never becomes
+// usable; a consumed code is given back so the client may retry.
+HttpResponse make_durable(ServiceState& s, Ctx& ctx, std::unique_lock<std::mutex>& lock, HttpResponse ok) {
+    ++s.appends_in_flight;
+    lock.unlock();
+    bool durable = true;
+    try {
+        s.refresh.append(ctx.durable);
+    } catch (const std::exception&) {
+        durable = false;
+    }
+    lock.lock();
+    if (--s.appends_in_flight == 0) s.writes_idle.notify_all();
+    if (durable) {
+        s.refresh.commit(ctx.durable);
+        return ok;
+    }
+    if (ctx.undo) ctx.undo(s);
+    HttpResponse r = fail(ctx, aad_error(50000));
+    r.delay = ok.delay;
+    return r;
 }
 
 }  // namespace
 
 HttpResponse IdentityService::handle(const HttpRequest& request) {
     ServiceState& s = *state_;
-    std::lock_guard lock(s.mu);
-    Ctx ctx{request, {}, {}, host_of(request), {}, {}};
+    std::unique_lock lock(s.mu);
+    s.writes_idle.wait(lock, [&s] { return s.revocations_waiting == 0; });
+    Ctx ctx{request, {}, {}, host_of(request), {}, {}, {}, {}};
     const std::size_t q = request.target.find('?');
     ctx.path = request.target.substr(0, q);
     if (q != std::string::npos) ctx.query = request.target.substr(q + 1);
@@ -138,6 +168,7 @@ HttpResponse IdentityService::handle(const HttpRequest& request) {
     ctx.event.method = request.method;
     ctx.event.path = ctx.path;
     HttpResponse r = route(s, ctx);
+    if (!ctx.durable.empty()) r = make_durable(s, ctx, lock, std::move(r));
     ctx.event.status = r.status;
     if (r.status >= 400) ctx.event.ok = false;
     if (s.observer) s.observer(ctx.event);

@@ -1,5 +1,7 @@
 #include "identity/refresh_tokens.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "identity/jwt.hpp"
@@ -71,6 +73,11 @@ void RefreshTokenStore::apply(const std::string& record) {
                        at(int_of(o, "auth")), at(int_of(o, "at")), at(int_of(o, "used")), std::nullopt};
         if (o.contains("revoked")) g.revoked = at(int_of(o, "revoked"));
         grants_[str_of(o, "h")] = std::move(g);
+        // A refresh grant's record also carries the use of the token it rotated.
+        if (o.contains("prev")) {
+            auto it = grants_.find(str_of(o, "prev"));
+            if (it != grants_.end()) it->second.last_used = std::max(it->second.last_used, at(int_of(o, "prev_at")));
+        }
     } else if (op == "use") {
         auto it = grants_.find(str_of(o, "h"));
         if (it != grants_.end()) it->second.last_used = at(int_of(o, "at"));
@@ -91,13 +98,22 @@ void RefreshTokenStore::load() {
     log_.rewrite(compacted);
 }
 
-std::string RefreshTokenStore::issue(RefreshGrant grant) {
+std::string RefreshWrite::record() const {
+    if (!issued) return json::serialize(json::object{{"op", "use"}, {"h", used_hash}, {"at", unix_seconds(used_at)}});
+    json::object o = grant_record(issued_hash, *issued);
+    if (!used_hash.empty()) {
+        o["prev"] = used_hash;
+        o["prev_at"] = unix_seconds(used_at);
+    }
+    return json::serialize(o);
+}
+
+std::string RefreshTokenStore::prepare_issue(RefreshGrant grant, RefreshWrite& w) const {
     // reference §3 [WIRE]: a real refresh token starts "0.A"; the rest is opaque.
     const std::string token = "0.A" + base64url_encode(crypto_.random_bytes(96));
-    const std::string h = hash(token);
     grant.last_used = grant.issued;
-    log_.append(json::serialize(grant_record(h, grant)));
-    grants_[h] = std::move(grant);
+    w.issued_hash = hash(token);
+    w.issued = std::move(grant);
     return token;
 }
 
@@ -106,12 +122,16 @@ const RefreshGrant* RefreshTokenStore::find(std::string_view token) const {
     return it == grants_.end() ? nullptr : &it->second;
 }
 
-void RefreshTokenStore::mark_used(std::string_view token, TimePoint now) {
-    const std::string h = hash(token);
-    auto it = grants_.find(h);
-    if (it == grants_.end()) return;
-    log_.append(json::serialize(json::object{{"op", "use"}, {"h", h}, {"at", unix_seconds(now)}}));
-    it->second.last_used = now;
+void RefreshTokenStore::prepare_use(std::string_view token, TimePoint now, RefreshWrite& w) const {
+    w.used_hash = hash(token);
+    w.used_at = now;
+}
+
+void RefreshTokenStore::commit(const RefreshWrite& w) {
+    if (w.issued) grants_[w.issued_hash] = *w.issued;
+    if (w.used_hash.empty()) return;
+    auto it = grants_.find(w.used_hash);
+    if (it != grants_.end()) it->second.last_used = std::max(it->second.last_used, w.used_at);
 }
 
 std::size_t RefreshTokenStore::revoke(std::string_view user, TimePoint now) {

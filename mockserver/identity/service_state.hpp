@@ -1,6 +1,8 @@
 #pragma once
 // Internal: the state behind IdentityService and its SMTP verifier, and the per-request context
 // the endpoint handlers share. Every member is used under `mu`.
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,11 +70,37 @@ struct ServiceState {
     std::map<std::string, std::int64_t> used_jtis;  // client assertion jti -> exp
     std::optional<TokenEndpointFault> fault;
     std::chrono::seconds nbf_skew{0};
+    // Durable writes run outside `mu` (IdentityService::handle); revocations wait for them so the
+    // log's order matches memory's (RevocationGuard).
+    std::condition_variable writes_idle;
+    unsigned appends_in_flight = 0;
+    unsigned revocations_waiting = 0;
 
     TimePoint now() const { return clock->now(); }
     std::string random_token(std::size_t octets) const;
     std::string guid() const;
     std::chrono::seconds access_lifetime() const;
+};
+
+// Held (under `mu`) by a control operation that revokes refresh tokens: waits until no token
+// response is between prepare and commit, and holds new requests back meanwhile. So every grant
+// prepared before the revocation is in memory and in the log before the revocation's record, and
+// none is prepared while it waits: a restart replays the same revoked set.
+class RevocationGuard {
+public:
+    RevocationGuard(ServiceState& s, std::unique_lock<std::mutex>& lock) : s_(s) {
+        ++s_.revocations_waiting;
+        s_.writes_idle.wait(lock, [this] { return s_.appends_in_flight == 0; });
+    }
+    ~RevocationGuard() {
+        --s_.revocations_waiting;
+        s_.writes_idle.notify_all();
+    }
+    RevocationGuard(const RevocationGuard&) = delete;
+    RevocationGuard& operator=(const RevocationGuard&) = delete;
+
+private:
+    ServiceState& s_;
 };
 
 // One request being handled.
@@ -83,6 +111,10 @@ struct Ctx {
     std::string host;  // lower case, without port
     RequestIds ids;
     IdentityEvent event;
+    // What the response waits for before it leaves (refresh tokens), and how to give back what the
+    // grant consumed (an authorization or device code) when that write fails.
+    RefreshWrite durable;
+    std::function<void(ServiceState&)> undo;
 };
 
 // Tenant path segment: a known tenant, "common"/"organizations" (tenant == nullptr, multi), or
@@ -99,6 +131,7 @@ HttpResponse fail(Ctx& ctx, const AadError& e);
 HttpResponse token_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);
 HttpResponse devicecode_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);
 HttpResponse discovery_instance(ServiceState& s, Ctx& ctx);
+HttpResponse user_realm(ServiceState& s, Ctx& ctx, std::string_view encoded_user);
 HttpResponse openid_configuration(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);
 HttpResponse jwks(ServiceState& s, Ctx& ctx);
 HttpResponse authorize_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);

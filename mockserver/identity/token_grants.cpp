@@ -109,7 +109,7 @@ HttpResponse refresh_grant(ServiceState& s, Ctx& ctx, const TokenRequest& req) {
     if (u.error) return fail(ctx, *u.error);
     if (auto e = check_delegated(s, *req.app, *u.user, scope)) return fail(ctx, *e);
     const TimePoint auth_time = g->auth_time;
-    s.refresh.mark_used(token, now);
+    s.refresh.prepare_use(token, now, ctx.durable);
     return issue_tokens(s, ctx, IssueSpec{req.app, u.user, u.user->tenant_id, scope, {}, auth_time, req.v1, acr});
 }
 
@@ -136,6 +136,9 @@ HttpResponse auth_code_grant(ServiceState& s, Ctx& ctx, const TokenRequest& req)
         if (derived != code.challenge) return fail(ctx, aad_error(501481));
     }
     code.redeemed = true;
+    ctx.undo = [key = it->first](ServiceState& st) {
+        if (auto c = st.codes.find(key); c != st.codes.end()) c->second.redeemed = false;
+    };
     const UserSignIn* user = s.dir.find_user(code.user);
     if (user == nullptr) return fail(ctx, aad_error(70000));
     return issue_tokens(s, ctx,
@@ -174,6 +177,9 @@ HttpResponse device_code_grant(ServiceState& s, Ctx& ctx, const TokenRequest& re
     ScopeRequest scope = flow.scope;
     if (auto e = check_delegated(s, *req.app, *user, scope)) return fail(ctx, *e);
     flow.status = DeviceStatus::redeemed;
+    ctx.undo = [key = it->first](ServiceState& st) {
+        if (auto d = st.devices.find(key); d != st.devices.end()) d->second.status = DeviceStatus::approved;
+    };
     return issue_tokens(s, ctx, IssueSpec{req.app, user, user->tenant_id, scope, {}, flow.created, req.v1, acr});
 }
 
@@ -182,7 +188,9 @@ HttpResponse device_code_grant(ServiceState& s, Ctx& ctx, const TokenRequest& re
 HttpResponse run_grant(ServiceState& s, Ctx& ctx, const TokenRequest& req, const std::string& grant) {
     if (grant == "authorization_code") return auth_code_grant(s, ctx, req);
     if (grant == "refresh_token") return refresh_grant(s, ctx, req);
-    if (grant == "urn:ietf:params:oauth:grant-type:device_code" || (req.v1 && grant == "device_code")) {
+    // msal-node polls v2 with the short name (idclients notes, pinned in test_identity_mapping.py);
+    // Entra takes both names on both versions.
+    if (grant == "urn:ietf:params:oauth:grant-type:device_code" || grant == "device_code") {
         return device_code_grant(s, ctx, req);
     }
     if (grant == "client_credentials") return client_credentials_grant(s, ctx, req);

@@ -134,9 +134,10 @@ HttpResponse issue_tokens(ServiceState& s, Ctx& ctx, const IssueSpec& spec) {
     }
     o["access_token"] = mint_access_token(s, spec, lifetime);
     if (spec.user != nullptr && spec.scope.offline_access) {
-        o["refresh_token"] = s.refresh.issue(
+        o["refresh_token"] = s.refresh.prepare_issue(
             RefreshGrant{spec.app->client_id, spec.user->tenant_id, spec.user->address, spec.scope.granted(),
-                         spec.auth_time, now, now, std::nullopt});
+                         spec.auth_time, now, now, std::nullopt},
+            ctx.durable);
     }
     if (spec.user != nullptr && spec.scope.openid) o["id_token"] = mint_id_token(s, spec);
     if (spec.user != nullptr) ctx.event.user = spec.user->address;

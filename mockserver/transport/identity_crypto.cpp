@@ -211,4 +211,11 @@ bool IdentityCrypto::verify_rs256_with_certificate(std::string_view pem, std::st
     return ossl::verify_sha256(key, signing_input, signature);
 }
 
+bool IdentityCrypto::verify_ps256_with_certificate(std::string_view pem, std::string_view signing_input,
+                                                   std::string_view signature) const {
+    auto cert = ossl::read_certificate(pem);
+    if (!cert) return false;
+    return ossl::verify_pss_sha256(X509_get0_pubkey(cert.get()), signing_input, signature);
+}
+
 }  // namespace exosim::transport

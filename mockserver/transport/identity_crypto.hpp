@@ -35,6 +35,8 @@ public:
     std::optional<identity::CertificateInfo> inspect_certificate(std::string_view pem) const override;
     bool verify_rs256_with_certificate(std::string_view pem, std::string_view signing_input,
                                        std::string_view signature) const override;
+    bool verify_ps256_with_certificate(std::string_view pem, std::string_view signing_input,
+                                       std::string_view signature) const override;
 
     const std::filesystem::path& key_dir() const { return dir_; }
 

@@ -173,6 +173,20 @@ bool verify_sha256(EVP_PKEY* key, std::string_view input, std::string_view signa
     return ok;
 }
 
+bool verify_pss_sha256(EVP_PKEY* key, std::string_view input, std::string_view signature) {
+    if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return false;
+    Ptr<EVP_MD_CTX> ctx{EVP_MD_CTX_new()};
+    EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+    bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key) == 1 &&
+              EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+              EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) == 1 &&
+              EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+              EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                               reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+    ERR_clear_error();
+    return ok;
+}
+
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("identity crypto: cannot read " + path.string());

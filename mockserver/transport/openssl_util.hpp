@@ -45,6 +45,10 @@ SigningPair make_self_signed(const std::string& common_name, long days);
 // RSASSA-PKCS1-v1_5 with SHA-256 (JWS "RS256", RFC 7518 §3.3).
 std::string sign_sha256(EVP_PKEY* key, std::string_view input);
 bool verify_sha256(EVP_PKEY* key, std::string_view input, std::string_view signature);
+// RSASSA-PSS with SHA-256 and MGF1-SHA-256 (JWS "PS256", RFC 7518 §3.5). The salt must be the
+// digest length (32 octets), as RFC 7518 requires and as .NET's RSASignaturePadding.Pss, PyJWT and
+// node's jwa all use [INFER: Entra verifies with .NET, so a longer salt is refused there too].
+bool verify_pss_sha256(EVP_PKEY* key, std::string_view input, std::string_view signature);
 
 // Whole-file helpers; write_atomic: temporary file, fsync, rename, directory fsync.
 std::string read_file(const std::filesystem::path& path);

@@ -14,12 +14,13 @@ TEST(Aadsts, CatalogueHoldsEveryCodeTheReferenceAndIssueName) {
     for (unsigned code : {50126u, 50076u, 50079u, 53003u, 7000215u, 7000222u, 7000218u, 70011u, 65001u, 700016u,
                           90002u, 50034u, 50057u, 50055u, 50053u, 70016u, 70020u, 70000u, 70008u, 54005u, 501481u,
                           700082u, 50173u, 70043u, 7000012u, 900144u, 50196u, 50011u, 700027u, 90014u, 9002313u,
-                          50059u, 1002012u, 70003u}) {
+                          50059u, 1002012u, 70003u, 50000u}) {
         const AadstsEntry* e = find_aadsts(code);
         ASSERT_NE(e, nullptr) << code;
         EXPECT_FALSE(e->text.empty()) << code;
         EXPECT_FALSE(e->source.empty()) << code;
-        EXPECT_EQ(e->status, e->error == "invalid_client" ? 401u : (e->code == 90033 ? 503u : 400u)) << code;
+        const unsigned status = e->error == "invalid_client" ? 401u : e->code == 90033 ? 503u : e->code == 50000 ? 500u : 400u;
+        EXPECT_EQ(e->status, status) << code;
     }
 }
 

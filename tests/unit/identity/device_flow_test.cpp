@@ -191,6 +191,32 @@ TEST_F(DeviceFlowTest, V1DevicecodeTakesResourceAndPollsWithCode) {
     EXPECT_EQ(str(body(t), "resource"), "https://outlook.office.com");
 }
 
+// msal-node 7.2.4 polls the v2 endpoint with the short grant name (idclients notes); Entra takes it.
+TEST_F(DeviceFlowTest, V2AcceptsTheShortGrantNameAsMsalNodeSendsIt) {
+    const auto o = start_flow(fleet, "contoso.com");
+    const auto poll_short = [&] {
+        return send("POST", "/contoso.com/oauth2/v2.0/token?client-request-id=4c1d6f7e-0a2b-4c3d-8e9f-0a1b2c3d4e5f",
+                    form({{"client_id", fleet}, {"scope", smtp_scope}, {"grant_type", "device_code"},
+                          {"device_code", str(o, "device_code")}, {"client_info", "1"}}));
+    };
+    const auto pending = poll_short();
+    EXPECT_EQ(pending.status, 400u);
+    EXPECT_EQ(str(body(pending), "error"), "authorization_pending");
+    EXPECT_EQ(code(pending), 70016);
+    clock->advance(std::chrono::seconds(5));
+    ASSERT_EQ(service->approve_device_code(str(o, "user_code"), "printer@contoso.com"), ControlStatus::ok);
+    const auto t = poll_short();
+    ASSERT_EQ(t.status, 200u) << t.body;
+    EXPECT_EQ(str(claims(str(body(t), "access_token")), "upn"), "printer@contoso.com");
+    EXPECT_FALSE(str(body(t), "refresh_token").empty());
+    // Other near-names stay unsupported.
+    for (const char* g : {"devicecode", "Device_Code", "urn:ietf:params:oauth:grant-type:device"}) {
+        const auto r = token(form({{"grant_type", g}, {"client_id", fleet}, {"device_code", str(o, "device_code")}}));
+        EXPECT_EQ(str(body(r), "error"), "unsupported_grant_type") << g;
+        EXPECT_EQ(code(r), 70003) << g;
+    }
+}
+
 TEST_F(DeviceFlowTest, UserCodesAcceptLowerCaseAndDashes) {
     const auto o = start_flow();
     std::string code = str(o, "user_code");

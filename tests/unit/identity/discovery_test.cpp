@@ -57,5 +57,37 @@ TEST_F(Discovery, Jwks) {
     }
 }
 
+// MSAL Python 1.21's ROPC first call (idclients notes): a JSON answer (or 404) lets it go on.
+TEST_F(Discovery, UserRealmManagedForAKnownDomain) {
+    for (const char* user : {"printer@contoso.com", "printer%40contoso.com", "Nobody@CONTOSO.com"}) {
+        const auto r = send("GET", std::string("/common/userrealm/") + user + "?api-version=1.0");
+        ASSERT_EQ(r.status, 200u) << user;
+        EXPECT_EQ(header(r, "Content-Type").substr(0, 16), "application/json");
+        EXPECT_EQ(r.body, R"({"ver":"1.0","account_type":"Managed","domain_name":"contoso.com",)"
+                          R"("cloud_instance_name":"microsoftonline.com","cloud_audience_urn":"urn:federation:MicrosoftOnline"})")
+            << user;
+    }
+    const auto f = send("GET", "/common/userrealm/device@fabrikam.com?api-version=1.0", {}, "login.windows.net");
+    EXPECT_EQ(str(body(f), "domain_name"), "fabrikam.com");
+    EXPECT_EQ(str(body(f), "account_type"), "Managed");
+}
+
+TEST_F(Discovery, UserRealmUnknownForAnyOtherName) {
+    for (const char* user : {"someone@example.org", "no-at-sign", "a+b@contoso.com.evil", "%ZZ"}) {
+        const auto r = send("GET", std::string("/common/userrealm/") + user + "?api-version=1.0");
+        ASSERT_EQ(r.status, 200u) << user;
+        EXPECT_EQ(r.body, R"({"ver":"1.0","account_type":"Unknown","cloud_instance_name":"microsoftonline.com",)"
+                          R"("cloud_audience_urn":"urn:federation:MicrosoftOnline"})")
+            << user;
+    }
+    // '+' in a path is a plus, not a space.
+    EXPECT_EQ(str(body(send("GET", "/common/userrealm/printer+tag@contoso.com?api-version=1.0")), "account_type"),
+              "Managed");
+    // Only /common/userrealm/<one segment>.
+    EXPECT_EQ(send("GET", "/common/userrealm/").status, 404u);
+    EXPECT_EQ(send("GET", "/common/userrealm/a@contoso.com/x").status, 404u);
+    EXPECT_EQ(send("GET", "/common/userrealm/a@contoso.com", {}, "microsoft.com").status, 404u);
+}
+
 }  // namespace
 }  // namespace exosim::identity::testing

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <openssl/rsa.h>
 
 #include "transport/openssl_util.hpp"
 
@@ -63,6 +64,49 @@ constexpr const char* assertion_signature_b64 =
     "tIuFEJofDi0sNE+PPELyDbaZP8T++ll9GyGXkftkBdPoWeC/6vebdmsmObWlN58DXCPsGKJcuK6T3S9VFAhmW2XSgGvJ+jZldFzSukf8XQ+w9qQDeoAN"
     "CHcvLJikv9DtnG3GKiR5xELGW5p6EB1Si+vni3gtGjgmg2f43xgRDRc7yUCdf99eFzMfYgV9tIIYrp7UHHQrETaVIKfWhlXXi9eu7Y2C0e77VbwOhDFX"
     "MxTX/Kz8xy2d1Z0ugqoS1/X8Sgq/WwItkre0JIYIy2q43LzVT4OT1HvBAeRHBA7/deMJPYdzyZY9MTHnzzxn4sxzfAMC8wb3cBiB4EwkkB3XjA==";
+
+// PS256 (msal-node's default assertion): a key made with `openssl req -x509 -newkey rsa:2048 -nodes
+// -subj "/CN=Contoso Test PS256 Assertion" -days 3650`, then
+//   printf %s "$input" | openssl dgst -sha256 -sign k.pem -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32
+// (RFC 7518 §3.5: salt = digest length); the "max" one with rsa_pss_saltlen:max (222 octets of
+// salt) and the PKCS#1 v1.5 one without -sigopt, over the same input with the same key.
+constexpr const char* pss_cert = R"(-----BEGIN CERTIFICATE-----
+MIIDLzCCAhegAwIBAgIUMM6a5mX3l5umN8h3fVxIMVWW9UowDQYJKoZIhvcNAQEL
+BQAwJzElMCMGA1UEAwwcQ29udG9zbyBUZXN0IFBTMjU2IEFzc2VydGlvbjAeFw0y
+NjEyMDUxMjI0MDlaFw0zNjEyMDIxMjI0MDlaMCcxJTAjBgNVBAMMHENvbnRvc28g
+VGVzdCBQUzI1NiBBc3NlcnRpb24wggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEK
+AoIBAQDD/i0dmheEd5OfC4Vd6uzwccJPC2NpyO7+QnP234407pPB0TsjODI+4Eoq
+2uPOGtuxtg0IV/5xY3DGJiwsoou18zsdEo5jvmtAsoSZRqgrgi70hmehkClzRhlL
+E6MhvRvhLz2m/M8atVJN7hxxde1KftoOc5yU/Un+VcaWKnvqbKZW5ZPnl8qbu89n
+jlyF2N9Olv5hoBRramQZneEEYEqgZ7C6r2D9P8GK5KZP0m1sVDkEhia9jnlAqoPC
+EG/O+YNblYninNEtymNUBOMUNErwn04BgLJFvq5ktsK3G65SQ7EZtNqkwpkjWf7G
+JjJjmLHtJumJsxv3OR1sUCRx/hh9AgMBAAGjUzBRMB0GA1UdDgQWBBStHSH1pJON
+Sq7UJI3dNDVK3n6iYzAfBgNVHSMEGDAWgBStHSH1pJONSq7UJI3dNDVK3n6iYzAP
+BgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQCETkS2qY8UBV2tO3zs
+n6PgcQ7po1HyTI8Zx5APC1Zrf/lTINr2ZZRtUUrO/kRTdBA2PDU1AkNDJaBDhTwr
+U4oVtWG5bg/YHcBbCFNRM2DYgZlQdXRhK/k0yk9GepXj3B11UOJ0jJCX2MKvr1nf
+3Fif5qSEe0oLGrpK/HGHWpHBKR5+/NzyBlqTXCvCrdXZ4cEfdcNLCIj0FNo4K4Ta
+xApHqvQVbPb5z9lTAA9ZAQXa+eGF4J4NMpXPNmTTan9nKKEuovGH/YZf1lC20k7G
+9ew1ivBKw/44s7uHGVXa/hTfnUcpG0/olO0Dmawn0xXDvHQcJ7L3LDeJTBJxNk5u
+B5Lc
+-----END CERTIFICATE-----
+)";
+constexpr const char* pss_input = "eyJhbGciOiJQUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZXN0In0";
+constexpr const char* pss_signature_b64 =
+    "jPwMp1/Kad2+rxpadiIRLkixBGY24ULm2xMKxwtRopFCFA5cMwglKwUJ4Eo0zNPpN5KVMeUyMtpECU8HRqh3gwV0gq7Wdq4/wBw79hu8kKukSJX8TB"
+    "aZl12gSxepwRczpZekCBgKgRT24NV6cVI4fYwhAI934m6sTp12FVu8geEvQfpFAPPGo4XMSqmNXWzmkYHhrkRY8y/Ul05f97FSiILxxp4U75Kdrgf1"
+    "WntfOR3SdN/ccBJ16WDa08n5dNMw+oYzs4/UrajskifpsIqC7zCbEb1NYWHdgd83TY2svcrxORLAWZYxGlGymiJCB2Sj7C5lOfilkbcE5bMA30PRTA"
+    "==";
+constexpr const char* pss_max_salt_signature_b64 =
+    "MM20kYcblu3PTnSNzrYGqIWHgMgnFevc1OtLXusatRpG4OGfKrNZRO9BIwwxm7cVaFCOgbn8oYuct+GZYFn859lYNBHa9wCCkfCW7K0medNTcgajye"
+    "eeO7GXlj6K0EgGd8pnEidGG/jy31c3usqLKaPQDMvVn0hObHH1CadTW/bjKIsfDS3cSd7e1w2vMU74cYM8KfvyxiJ0JRgJoY14l5NUCrDHqWp/P7aQ"
+    "zX5MzzbGZM29m/Ey1gmrevFGo8V5zMtnpTvV3M9jEpkkwNPKml3l68emQryuJ/YsDpIINaKe8B7tzUfagyBPJXJWN/lz9XbejY0aLI/2aRWDilFHMA"
+    "==";
+constexpr const char* pss_cert_pkcs1_signature_b64 =
+    "qWPf5lDzwTqoWHVGTu8b7/O88ioYqBd4ocgMEEtGUHkeLSCWFcsZqZUpZymfigYrHg28VyInCRyTRT2g4qafF7ZRu/tpCe2uTtBPsY3v6GHx7273hg"
+    "jqLLN5ScR0XVLnewAiZ4lmMQF4yYLeot695GgBEo3+wQSQ/TSx5aDZsoNFyAYj2DBlmPEMoAkKIS5w0FJz75Orn4w5PXzQanpRlxmCieHejDz7w8na"
+    "Ouxf5dO2Bt99AXWXvrXefMJ87+YBMkI5TwPK0tQ13/2/kJfLKI28XAUNwG4jflqI2EJnvN2Vqw6mHnO6skkwuw0EgUxIOLrxXrCPjoL61i4orGUeEA"
+    "==";
 
 std::string unbase64(const std::string& b64) {
     std::string out(b64.size(), '\0');
@@ -241,6 +285,61 @@ TEST(IdentityCrypto, AssertionSignatureVerifiesWithItsCertificateOnly) {
                                                  assertion_input, sig));
 }
 
+TEST(IdentityCrypto, Ps256AssertionVerifiesAndTamperingIsRefused) {
+    TempDir dir;
+    IdentityCrypto c(dir.path());
+    const std::string sig = unbase64(pss_signature_b64);
+    ASSERT_EQ(sig.size(), 256u);
+    EXPECT_TRUE(c.verify_ps256_with_certificate(pss_cert, pss_input, sig));
+    // A changed input, a flipped bit in the signature, a short signature: refused.
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pss_cert, std::string(pss_input) + "x", sig));
+    std::string flipped = sig;
+    flipped[17] = static_cast<char>(flipped[17] ^ 0x40);
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pss_cert, pss_input, flipped));
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pss_cert, pss_input, sig.substr(0, 255)));
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pss_cert, pss_input, ""));
+    // Another certificate's key: refused.
+    EXPECT_FALSE(c.verify_ps256_with_certificate(assertion_cert, pss_input, sig));
+    // PSS and PKCS#1 v1.5 are not interchangeable, either way.
+    EXPECT_FALSE(c.verify_rs256_with_certificate(pss_cert, pss_input, sig));
+    const std::string pkcs1 = unbase64(pss_cert_pkcs1_signature_b64);
+    EXPECT_TRUE(c.verify_rs256_with_certificate(pss_cert, pss_input, pkcs1));
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pss_cert, pss_input, pkcs1));
+    // PS256 fixes the salt at the digest length; OpenSSL's "max" salt is another signature scheme.
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pss_cert, pss_input, unbase64(pss_max_salt_signature_b64)));
+}
+
+TEST(IdentityCrypto, Ps256SignedThroughEvpWithSaltDigestVerifies) {
+    TempDir dir;
+    IdentityCrypto c(dir.path());
+    ossl::SigningPair pair = ossl::make_self_signed("PS256 round trip", 1);
+    const std::string input = "header.payload";
+    auto sign = [&](int saltlen) {
+        ossl::Ptr<EVP_MD_CTX> ctx{EVP_MD_CTX_new()};
+        EVP_PKEY_CTX* pctx = nullptr;
+        EXPECT_EQ(EVP_DigestSignInit(ctx.get(), &pctx, EVP_sha256(), nullptr, pair.key.get()), 1);
+        EXPECT_EQ(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING), 1);
+        EXPECT_EQ(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, saltlen), 1);
+        std::size_t len = 0;
+        EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size());
+        std::string sig(len, '\0');
+        EXPECT_EQ(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                                 reinterpret_cast<const unsigned char*>(input.data()), input.size()), 1);
+        sig.resize(len);
+        return sig;
+    };
+    const std::string pem = ossl::pem_of(pair.cert.get());
+    const std::string a = sign(RSA_PSS_SALTLEN_DIGEST);
+    const std::string b = sign(RSA_PSS_SALTLEN_DIGEST);
+    EXPECT_NE(a, b) << "PSS is randomized";
+    EXPECT_TRUE(c.verify_ps256_with_certificate(pem, input, a));
+    EXPECT_TRUE(c.verify_ps256_with_certificate(pem, input, b));
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pem, "header.payloaD", a));
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pem, input, sign(20)));  // salt 31 / 33 / 20: not PS256
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pem, input, sign(31)));
+    EXPECT_FALSE(c.verify_ps256_with_certificate(pem, input, sign(33)));
+}
+
 TEST(IdentityCrypto, NonCertificatePemIsRefused) {
     TempDir dir;
     IdentityCrypto c(dir.path());
@@ -249,6 +348,7 @@ TEST(IdentityCrypto, NonCertificatePemIsRefused) {
                                    std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")}) {
         EXPECT_FALSE(c.inspect_certificate(pem)) << pem;
         EXPECT_FALSE(c.verify_rs256_with_certificate(pem, "x", std::string(256, 'a'))) << pem;
+        EXPECT_FALSE(c.verify_ps256_with_certificate(pem, "x", std::string(256, 'a'))) << pem;
     }
 }
 

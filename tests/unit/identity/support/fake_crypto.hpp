@@ -27,9 +27,14 @@ inline std::string fake_certificate(std::string_view name, std::int64_t not_afte
     return "-----BEGIN CERTIFICATE-----\nFAKE:" + std::string(name) + ":" + std::to_string(not_after) +
            "\n-----END CERTIFICATE-----\n";
 }
-// What a client holding `pem`'s private key signs.
+// What a client holding `pem`'s private key signs (RS256).
 inline std::string fake_certificate_signature(std::string_view pem, std::string_view input) {
     return sha256_of("cert:" + std::string(pem) + "|" + std::string(input));
+}
+// The same client's PS256 signature: another value, so an RS256 signature under "alg":"PS256"
+// (or the reverse) does not verify.
+inline std::string fake_certificate_pss_signature(std::string_view pem, std::string_view input) {
+    return sha256_of("pss:" + std::string(pem) + "|" + std::string(input));
 }
 
 class FakeCrypto final : public Crypto {
@@ -89,6 +94,10 @@ public:
     bool verify_rs256_with_certificate(std::string_view pem, std::string_view input,
                                        std::string_view sig) const override {
         return fake_certificate_signature(pem, input) == sig;
+    }
+    bool verify_ps256_with_certificate(std::string_view pem, std::string_view input,
+                                       std::string_view sig) const override {
+        return fake_certificate_pss_signature(pem, input) == sig;
     }
 
     static std::string x5t_of(std::string_view pem) { return base64url_encode(sha256_of(pem).substr(0, 20)); }
