@@ -20,6 +20,7 @@
 #include "store/message_store.hpp"
 #include "transport/auth_redactor.hpp"
 #include "transport/session_id.hpp"
+#include "transport/store_handoff.hpp"
 #include "transport/tls_context.hpp"
 
 // GCC 12 note: a co_await inside an if/switch condition miscompiled here (SIGILL on resume), so
@@ -76,20 +77,17 @@ std::array<char, read_chunk_size>& thread_read_buffer() {
     return buffer;
 }
 
-std::optional<std::string> store_blocking(store::MessageStore& store, store::MessageMeta meta,
-                                          const std::string& content) {
-    try {
-        return store.store(std::move(meta), content);
-    } catch (...) {
-        return std::nullopt;  // the engine answers 451 4.3.0
-    }
+StoreOutcome store_blocking(store::MessageStore& store, std::string_view session_id, store::MessageMeta meta,
+                            std::string_view content) {
+    return guarded_store(
+        session_id, [&] { return store.store(std::move(meta), content); }, [&] { return store.last_error(); });
 }
 
 // Runs the blocking store on the pool (fsync must not stall the I/O thread); the awaiting
 // session resumes on its own executor.
-asio::awaitable<std::optional<std::string>> store_on_pool(store::MessageStore& store, store::MessageMeta meta,
-                                                          std::string content) {
-    co_return store_blocking(store, std::move(meta), content);
+asio::awaitable<StoreOutcome> store_on_pool(store::MessageStore& store, std::string session_id,
+                                            store::MessageMeta meta, std::string content) {
+    co_return store_blocking(store, session_id, std::move(meta), content);
 }
 
 std::string hex_octet(char c) {
@@ -99,6 +97,16 @@ std::string hex_octet(char c) {
 }
 
 enum class ReadResult { data, eof, timeout, shutdown, error };
+
+// How a TLS handshake (or the wait for its ClientHello) ended.
+struct HandshakeResult {
+    enum class Outcome { established, timed_out, failed };
+    Outcome outcome = Outcome::established;
+    std::string reason;  // failed: why
+
+    static HandshakeResult timed_out() { return {Outcome::timed_out, {}}; }
+    static HandshakeResult failed(std::string why) { return {Outcome::failed, std::move(why)}; }
+};
 
 class Session {
 public:
@@ -120,7 +128,7 @@ public:
     ~Session() {
         control_->session_alive = false;
         control_->watchdog.cancel();
-        finish(record_.close_reason.empty() ? "aborted" : record_.close_reason);
+        finish(record_.close_reason.value_or(CloseReason::aborted));
         services_.tracker->remove(tracker_handle_);
     }
     Session(const Session&) = delete;
@@ -134,10 +142,10 @@ private:
     core::ConnectionInfo connection_info() const;
     // Events and the record.
     void emit(SessionEventData data);
-    void note(std::string kind, std::string detail = {}) { emit(TransportNote{std::move(kind), std::move(detail)}); }
+    void note(TransportNote::Payload payload) { emit(TransportNote{std::move(payload)}); }
     // Returns the events when a script needs them (ReplyScript attributes replies to steps).
     std::vector<core::Event> publish_engine_events();
-    void finish(std::string reason);
+    void finish(CloseReason reason);
     // I/O.
     asio::awaitable<ReadResult> read_some(std::string_view& chunk);
     asio::awaitable<ReadResult> read_plain(std::string_view& chunk);
@@ -146,7 +154,7 @@ private:
     asio::awaitable<bool> handshake();
     asio::awaitable<void> close_connection();
     asio::awaitable<void> linger();
-    asio::awaitable<std::string> expect_client_hello();
+    asio::awaitable<HandshakeResult> expect_client_hello();
     void check_pregreet();
     // Engine.
     asio::awaitable<void> serve_smtp();
@@ -259,10 +267,10 @@ std::vector<core::Event> Session::publish_engine_events() {
     return for_script;
 }
 
-void Session::finish(std::string reason) {
+void Session::finish(CloseReason reason) {
     if (finished_) return;
     finished_ = true;
-    if (record_.close_reason.empty()) record_.close_reason = std::move(reason);
+    if (!record_.close_reason) record_.close_reason = reason;
     if (engine_ && engine_->state().helo) record_.helo = *engine_->state().helo;
     record_.ended = std::chrono::system_clock::now();
     if (sink_) sink_->on_end(record_);
@@ -374,7 +382,7 @@ asio::awaitable<bool> Session::write_all(std::string_view bytes) {
         boost::system::error_code ec;
         std::size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
         if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
-            note("io-error", "write: " + ec.message());
+            note(note::WriteFailed{ec.message()});
             co_return false;
         }
         if (!ec) bytes.remove_prefix(n);
@@ -391,11 +399,11 @@ asio::awaitable<bool> Session::write_all(std::string_view bytes) {
     else
         result = co_await (asio::async_write(socket_, buffer, use_tuple) || io_timer_.async_wait(use_tuple));
     if (result.index() == 1) {
-        note("timeout", "write");
+        note(note::Timeout{Deadline::write});
         co_return false;
     }
     if (auto ec = std::get<0>(std::get<0>(result))) {
-        note("io-error", "write: " + ec.message());
+        note(note::WriteFailed{ec.message()});
         co_return false;
     }
     record_.bytes_out += total;
@@ -412,7 +420,7 @@ asio::awaitable<void> Session::flush() {
     greeting_sent_ = true;
     bool written = co_await write_all(out);
     if (!written) {
-        record_.close_reason = "io-error";
+        record_.close_reason = CloseReason::io_error;
         done_ = true;
     }
 }
@@ -422,7 +430,7 @@ asio::awaitable<bool> Session::handshake() {
     std::shared_ptr<asio::ssl::context> context = script_ ? script_->tls_context() : nullptr;
     if (!context) context = listener_->tls;
     if (!context) {
-        note("tls-handshake-failed", "no TLS context on this listener");
+        note(note::TlsFailed{"no TLS context on this listener"});
         co_return false;
     }
     suspend_deadline();     // TLS-03: the handshake has its own deadline (io_timer_)
@@ -431,26 +439,28 @@ asio::awaitable<bool> Session::handshake() {
     SniSelector::set_local_address(tls_->native_handle(), &record_.local_address);
     // TLS-03: one deadline for the whole handshake, starting now.
     io_timer_.expires_after(config_.timeouts.tls_handshake);
-    std::string failure = co_await expect_client_hello();
-    if (failure.empty()) {
-        auto result = co_await (tls_->async_handshake(asio::ssl::stream_base::server, use_tuple) ||
-                                io_timer_.async_wait(use_tuple));
-        if (result.index() == 1) failure = "timeout";
-        else if (auto ec = std::get<0>(std::get<0>(result))) failure = ec.message();
+    HandshakeResult result = co_await expect_client_hello();
+    if (result.outcome == HandshakeResult::Outcome::established) {
+        auto done = co_await (tls_->async_handshake(asio::ssl::stream_base::server, use_tuple) ||
+                              io_timer_.async_wait(use_tuple));
+        if (done.index() == 1) result = HandshakeResult::timed_out();
+        else if (auto ec = std::get<0>(std::get<0>(done))) result = HandshakeResult::failed(ec.message());
     }
-    if (!failure.empty()) {
+    if (result.outcome != HandshakeResult::Outcome::established) {
         tls_broken_ = true;
-        bool timed_out = failure == "timeout";
-        note(timed_out ? "timeout" : "tls-handshake-failed", timed_out ? "TLS handshake" : failure);
-        record_.close_reason = timed_out ? "tls-timeout" : "tls-failed";
+        if (result.outcome == HandshakeResult::Outcome::timed_out) {
+            note(note::Timeout{Deadline::tls_handshake});
+            record_.close_reason = CloseReason::tls_timeout;
+        } else {
+            note(note::TlsFailed{result.reason});
+            record_.close_reason = CloseReason::tls_failed;
+        }
         co_return false;
     }
     core::TlsInfo info = describe_tls(tls_->native_handle());
     record_.tls_version = std::string(core::tls_version_name(info.version));
     record_.tls_cipher = info.cipher;
-    std::string verify_error = peer_verify_error(tls_->native_handle());
-    note("tls-handshake", record_.tls_version + " " + record_.tls_cipher +
-                              (verify_error.empty() ? "" : "; client certificate: " + verify_error));
+    note(note::TlsEstablished{record_.tls_version, record_.tls_cipher, peer_verify_error(tls_->native_handle())});
     if (services_.registry) services_.registry->update(record_);
     co_return true;
 }
@@ -458,22 +468,22 @@ asio::awaitable<bool> Session::handshake() {
 // SR-01, SR-02, SR-36: the first byte of a TLS connection is a handshake record (0x16). Plaintext
 // there (a command sent instead of a ClientHello, or pipelined plaintext that arrived after the
 // read holding STARTTLS) fails at once, never executed, instead of OpenSSL waiting for the
-// "record" its header announces. Returns the failure, "timeout", or empty when a hello is coming.
-asio::awaitable<std::string> Session::expect_client_hello() {
+// "record" its header announces. Established here means "a hello is coming".
+asio::awaitable<HandshakeResult> Session::expect_client_hello() {
     auto ready = co_await (socket_.async_wait(tcp::socket::wait_read, use_tuple) || io_timer_.async_wait(use_tuple));
-    if (ready.index() == 1) co_return "timeout";
+    if (ready.index() == 1) co_return HandshakeResult::timed_out();
     char first = 0;
     boost::system::error_code ec;
     std::size_t n = socket_.receive(asio::buffer(&first, 1), tcp::socket::message_peek, ec);
-    if (ec || n == 0) co_return "connection closed before the TLS handshake";
+    if (ec || n == 0) co_return HandshakeResult::failed("connection closed before the TLS handshake");
     if (first != 0x16) {
         core::Finding finding{"plaintext-instead-of-tls", "first octet 0x" + hex_octet(first) +
                                                               " where a TLS ClientHello was expected"};
         record_.findings.push_back(finding);
         emit(core::Event{finding});
-        co_return "plaintext where a TLS ClientHello was expected";
+        co_return HandshakeResult::failed("plaintext where a TLS ClientHello was expected");
     }
-    co_return std::string{};
+    co_return HandshakeResult{};
 }
 
 // SR-06: input that arrived while the greeting was delayed (a Pause before the first reply).
@@ -521,8 +531,8 @@ asio::awaitable<void> Session::close_connection() {
 // --- session flow ----------------------------------------------------------------------------
 
 asio::awaitable<void> Session::refuse_over_limit() {
-    note("connection-limit", "over the listener or per-client connection limit");
-    record_.close_reason = "connection-limit";
+    note(note::ServerEnded{ServerEnd::connection_limit});
+    record_.close_reason = CloseReason::connection_limit;
     // SR-23: 421 before the greeting. On an implicit-TLS port plaintext would be garbage: just close.
     if (config_.tls.mode != TlsMode::implicit && config_.behaviour == ListenerBehaviour::smtp) {
         std::string reply = "421 4.7.0 Too many connections, try again later\r\n";
@@ -532,17 +542,17 @@ asio::awaitable<void> Session::refuse_over_limit() {
     }
     boost::system::error_code ec;
     socket_.close(ec);
-    finish("connection-limit");
+    finish(CloseReason::connection_limit);
 }
 
 asio::awaitable<void> Session::run() {
     if (services_.session_hook) script_ = services_.session_hook->on_session_start(record_, config_);
     switch (config_.behaviour) {
     case ListenerBehaviour::refuse: {
-        note("refused", "listener behaviour: refuse");
+        note(note::ServerEnded{ServerEnd::refused});
         boost::system::error_code ec;
         socket_.close(ec);
-        finish("refused");
+        finish(CloseReason::refused);
         co_return;
     }
     case ListenerBehaviour::blackhole:
@@ -555,23 +565,25 @@ asio::awaitable<void> Session::run() {
         bool secured = co_await handshake();
         if (!secured) {
             co_await close_connection();
-            finish("tls-failed");
+            finish(CloseReason::tls_failed);
             co_return;
         }
     }
     co_await serve_smtp();
     co_await close_connection();
-    finish("closed");
+    finish(CloseReason::closed);
 }
 
 asio::awaitable<void> Session::blackhole() {
-    note("blackhole", "listener behaviour: accept and never answer");
+    note(note::Blackholed{});
     set_deadline(Clock::now() + config_.timeouts.blackhole);
     for (;;) {
         std::string_view chunk;
         ReadResult r = co_await read_some(chunk);
         if (r != ReadResult::data) {
-            record_.close_reason = r == ReadResult::timeout ? "timeout" : r == ReadResult::eof ? "eof" : "shutdown";
+            record_.close_reason = r == ReadResult::timeout ? CloseReason::timeout
+                                  : r == ReadResult::eof   ? CloseReason::eof
+                                                           : CloseReason::shutdown;
             break;
         }
         record_.bytes_in += chunk.size();
@@ -579,7 +591,7 @@ asio::awaitable<void> Session::blackhole() {
     }
     boost::system::error_code ec;
     socket_.close(ec);
-    finish(record_.close_reason);
+    finish(*record_.close_reason);
 }
 
 void Session::arm_deadline() {
@@ -628,22 +640,22 @@ asio::awaitable<void> Session::serve_smtp() {
             engine_->feed(chunk);
             break;
         case ReadResult::shutdown:
-            note("shutdown");
+            note(note::ServerEnded{ServerEnd::shutdown});
             shutdown_told_ = true;
-            record_.close_reason = "shutdown";
+            record_.close_reason = CloseReason::shutdown;
             engine_->shutdown();
             break;
         case ReadResult::timeout:
-            note("timeout", in_data_ ? "data" : "command");
-            record_.close_reason = "timeout";
+            note(note::Timeout{in_data_ ? Deadline::data : Deadline::command});
+            record_.close_reason = CloseReason::timeout;
             engine_->timeout();
             co_await execute_pending();
             done_ = true;
             continue;
         case ReadResult::eof:
         case ReadResult::error:
-            note("eof");
-            record_.close_reason = "eof";
+            note(note::PeerClosed{});
+            record_.close_reason = CloseReason::eof;
             engine_->eof();
             publish_engine_events();
             done_ = true;
@@ -688,7 +700,7 @@ asio::awaitable<void> Session::execute(core::Action& action) {
         co_await store_message(*message);
     } else if (std::holds_alternative<core::Close>(action)) {
         co_await flush();
-        if (record_.close_reason.empty()) record_.close_reason = "closed";
+        if (!record_.close_reason) record_.close_reason = CloseReason::closed;
         done_ = true;
     } else if (std::holds_alternative<core::Stall>(action)) {
         co_await stall();
@@ -730,41 +742,43 @@ asio::awaitable<void> Session::store_message(core::StoreMessage& message) {
     meta.received_at = std::chrono::system_clock::now();
     meta.annotations_json = std::move(message.annotations_json);  // policy's stored-copy annotations
     // RFC 5321 6.1: the 250 is produced by message_stored(), after store() returned (durable).
-    std::optional<std::string> id;
+    StoreOutcome outcome;
     if (services_.store->mode() == store::CaptureMode::disk) {
-        id = co_await asio::co_spawn(*services_.store_pool,
-                                     store_on_pool(*services_.store, std::move(meta), std::move(message.content)),
-                                     asio::use_awaitable);
+        outcome = co_await asio::co_spawn(
+            *services_.store_pool,
+            store_on_pool(*services_.store, record_.id, std::move(meta), std::move(message.content)),
+            asio::use_awaitable);
     } else {
         // Memory and off capture never block: no trip to the pool and back.
-        id = store_blocking(*services_.store, std::move(meta), message.content);
+        outcome = store_blocking(*services_.store, record_.id, std::move(meta), message.content);
     }
-    if (id) {
-        record_.message_ids.push_back(*id);
+    if (outcome.failure) note(std::move(*outcome.failure));
+    if (outcome.id) {
+        record_.message_ids.push_back(*outcome.id);
         if (services_.registry) services_.registry->update(record_);
     }
-    engine_->message_stored(id.has_value(), id.value_or(""));
+    engine_->message_stored(outcome.id.has_value(), outcome.id.value_or(""));
 }
 
 asio::awaitable<void> Session::stall() {
     // Scripted stall: stop answering, keep reading (and recording) until the client leaves or
     // the command deadline passes; then close without a word.
     co_await flush();
-    note("stall");
+    note(note::Stalled{});
     set_deadline(Clock::now() + config_.timeouts.command);
     for (;;) {
         std::string_view chunk;
         ReadResult result = co_await read_some(chunk);
         if (result != ReadResult::data) {
             // Who ended the stall matters to the verdict (the client's own timeout vs ours).
-            if (result == ReadResult::eof || result == ReadResult::error) note("eof", "during stall");
-            else if (result == ReadResult::timeout) note("timeout", "stall");
+            if (result == ReadResult::eof || result == ReadResult::error) note(note::PeerClosed{true});
+            else if (result == ReadResult::timeout) note(note::Timeout{Deadline::stall});
             break;
         }
         record_.bytes_in += chunk.size();
         emit(WireChunk{Direction::in, redactor_.filter(chunk, false), tls_.has_value()});
     }
-    record_.close_reason = "stall";
+    record_.close_reason = CloseReason::stall;
     done_ = true;
 }
 
