@@ -47,16 +47,20 @@ enum class ProtocolError {
     local_error,            // 451 4.3.0 (storage failed)
 };
 
+// Closing is always an explicit decision (Decision::close_with sets `close`), never read from a reply's
+// code: the engine closes after a decision's reply exactly when `close` is set.
 struct Decision {
-    enum class Kind { proceed, reject, disconnect };
+    enum class Kind { proceed, reject };
     Kind kind = Kind::proceed;
     std::optional<Reply> reply;  // nullopt: the engine's default reply for this step
     std::chrono::milliseconds delay{0};  // wait before replying (AUTH tarpit)
+    bool close = false;  // close the connection after the reply
 
     static Decision ok() { return {}; }
     static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}}; }
     static Decision reject(Reply r, std::chrono::milliseconds d = {}) { return {Kind::reject, std::move(r), d}; }
-    static Decision drop(Reply r) { return {Kind::disconnect, std::move(r), {}}; }
+    // Refuse with `r` (typically a 421, RFC 5321 3.8) and close the connection.
+    static Decision close_with(Reply r) { return {Kind::reject, std::move(r), {}, true}; }
 };
 
 // Credentials extracted from a completed SASL exchange.
@@ -107,6 +111,10 @@ public:
     virtual Decision on_data(const SessionState&) = 0;
     // After end of data, before storing. The content is the unstuffed message.
     virtual Decision on_message(const SessionState&, std::string_view content) = 0;
+    // DATA content is arriving: `received` octets so far (called after each read that carried
+    // content, the last one included, before on_message). Anything but ok() ends the session at
+    // once: the decision's reply (if any) is sent mid-stream and the connection closes.
+    virtual Decision on_message_data(const SessionState&, std::uint64_t received) { return Decision::ok(); }
     // The reply once the message is durable. `id` is the store's id.
     virtual Reply message_accepted(const SessionState&, std::string_view content, std::string_view id) = 0;
     virtual Decision on_quit(const SessionState&) = 0;
@@ -115,7 +123,8 @@ public:
     virtual Reply help(const SessionState&) const = 0;
     virtual Reply noop(const SessionState&) const = 0;
     virtual Reply protocol_error(const SessionState&, ProtocolError) const = 0;
-    // TLS is up; Exchange closes TLS 1.0/1.1 sessions here (421 4.7.66) on its next command.
+    // TLS is up. A refusal answers the client's next command (closing after it when `close` is set):
+    // Exchange closes TLS 1.0/1.1 sessions so (421 4.7.66).
     virtual Decision on_tls_established(const SessionState&) = 0;
 
     // The stored copy, asked once on_message proceeded. Exchange stamps trace headers

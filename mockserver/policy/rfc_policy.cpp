@@ -7,6 +7,8 @@ using core::EnhancedCode;
 using core::ProtocolError;
 using core::Reply;
 
+Reply too_many_connections() { return Reply(421, EnhancedCode{4, 7, 0}, "Too many connections, try again later"); }
+
 Reply rfc_reply(ProtocolError e) {
     switch (e) {
         // RFC 5321 4.5.3.1.4, RFC 3463 5.5.2

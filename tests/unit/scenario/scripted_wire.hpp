@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/overloaded.hpp"
 #include "policy/rfc_policy.hpp"
 #include "scenario/cursor.hpp"
 #include "scenario/reply_script.hpp"
@@ -71,29 +72,38 @@ private:
         }
     }
 
+    // std::visit with one lambda per alternative: a new core::Action does not compile until handled.
     void execute(const core::Action& a) {
-        if (const auto* r = std::get_if<core::SendReply>(&a)) {
-            writes_.push_back(r->reply.render());
-            log_.push_back("write " + r->reply.render());
-        } else if (const auto* raw = std::get_if<core::SendRaw>(&a)) {
-            writes_.push_back(raw->bytes);
-            log_.push_back("raw " + raw->bytes);
-        } else if (const auto* p = std::get_if<core::Pause>(&a)) {
-            log_.push_back("pause " + std::to_string(p->duration.count()));
-        } else if (std::holds_alternative<core::StartTls>(a)) {
-            log_.push_back("tls");
-            tls_ = true;
-            engine_.tls_established(core::TlsInfo{core::TlsVersion::tls1_3, "TLS_AES_128_GCM_SHA256", {}, false});
-        } else if (std::holds_alternative<core::StoreMessage>(a)) {
-            log_.push_back("store");
-            engine_.message_stored(true, "msg-1");
-        } else if (std::holds_alternative<core::Close>(a)) {
-            log_.push_back("close");
-            closed_ = true;
-        } else if (std::holds_alternative<core::Stall>(a)) {
-            log_.push_back("stall");
-            stalled_ = true;
-        }
+        std::visit(core::Overloaded{
+                       [&](const core::SendReply& r) {
+                           writes_.push_back(r.reply.render());
+                           log_.push_back("write " + r.reply.render());
+                       },
+                       [&](const core::SendRaw& raw) {
+                           writes_.push_back(raw.bytes);
+                           log_.push_back("raw " + raw.bytes);
+                       },
+                       [&](const core::Pause& p) { log_.push_back("pause " + std::to_string(p.duration.count())); },
+                       [&](const core::StartTls&) {
+                           log_.push_back("tls");
+                           tls_ = true;
+                           engine_.tls_established(
+                               core::TlsInfo{core::TlsVersion::tls1_3, "TLS_AES_128_GCM_SHA256", {}, false});
+                       },
+                       [&](const core::StoreMessage&) {
+                           log_.push_back("store");
+                           engine_.message_stored(true, "msg-1");
+                       },
+                       [&](const core::Close&) {
+                           log_.push_back("close");
+                           closed_ = true;
+                       },
+                       [&](const core::Stall&) {
+                           log_.push_back("stall");
+                           stalled_ = true;
+                       },
+                   },
+                   a);
     }
 
     std::unique_ptr<ScriptPolicy> policy_;

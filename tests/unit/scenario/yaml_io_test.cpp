@@ -58,14 +58,14 @@ TEST(YamlIo, LoadsTheDocumentedExample) {
     EXPECT_EQ(s.server.greeting, "554 No SMTP service here");
     ASSERT_EQ(s.server.rules.size(), 4u);
     EXPECT_EQ(s.server.rules[0].match.step, Step::starttls);
-    EXPECT_EQ(s.server.rules[0].action.append_raw, "250-evil.example\r\n250 AUTH PLAIN LOGIN\r\n");
+    EXPECT_EQ(s.server.rules[0].action.reply.append_raw, "250-evil.example\r\n250 AUTH PLAIN LOGIN\r\n");
     EXPECT_EQ(s.server.rules[1].match.after_tls, true);
-    EXPECT_TRUE(s.server.rules[1].action.stall);
+    EXPECT_TRUE(std::holds_alternative<effect::Stall>(s.server.rules[1].action.effect));
     EXPECT_EQ(s.server.rules[2].match.recipient, "bob@contoso.com");
     EXPECT_EQ(s.server.rules[2].match.times, 2u);
-    EXPECT_EQ(s.server.rules[2].action.reply, "451 4.3.0 try later");
+    EXPECT_EQ(s.server.rules[2].action.reply.text, "451 4.3.0 try later");
     EXPECT_EQ(s.server.rules[3].match.attempt, 1u);
-    EXPECT_TRUE(s.server.rules[3].action.close && s.server.rules[3].action.no_reply);
+    EXPECT_TRUE(std::holds_alternative<effect::Close>(s.server.rules[3].action.effect) && s.server.rules[3].action.reply.dropped);
     EXPECT_EQ(s.expect.max_attempts, 3u);
     EXPECT_EQ(s.expect.rules.at("no-plaintext-credentials"), Verdict::pass);
 }
@@ -88,13 +88,13 @@ server:
     EXPECT_EQ(s.send.to, std::vector<std::string>{"bob@contoso.com"});
     EXPECT_EQ(s.server.seed, 1u);
     EXPECT_TRUE(s.server.tls.starts);
-    EXPECT_EQ(s.server.rules[0].action.reply, "250-mock.example\n250 AUTH LOGIN");
-    EXPECT_EQ(s.server.rules[0].action.delay, std::chrono::minutes(4));
-    EXPECT_EQ(s.server.rules[1].action.raw, std::string("\0\xff\r\n", 4));
-    EXPECT_EQ(s.server.rules[1].action.delay, std::chrono::milliseconds(250));
+    EXPECT_EQ(s.server.rules[0].action.reply.text, "250-mock.example\n250 AUTH LOGIN");
+    EXPECT_EQ(s.server.rules[0].action.reply.delay, std::chrono::minutes(4));
+    EXPECT_EQ(s.server.rules[1].action.reply.raw, std::string("\0\xff\r\n", 4));
+    EXPECT_EQ(s.server.rules[1].action.reply.delay, std::chrono::milliseconds(250));
     EXPECT_EQ(s.server.rules[2].match.from_nth, 101u);
     EXPECT_EQ(s.server.rules[2].match.probability, 0.5);
-    EXPECT_EQ(s.server.rules[2].action.split_every, 1u);
+    EXPECT_EQ(s.server.rules[2].action.reply.split_every, 1u);
     EXPECT_EQ(s.expect.outcome, Outcome::delivered);
 }
 
@@ -120,7 +120,7 @@ expect: {outcome: [not_attempted, delivered], min_attempts: 0, min_tls_version: 
 // YAML double-quoted escapes: \x00 is NUL; \xff is U+00FF, which raw reads as the byte 0xFF.
 TEST(YamlIo, RawEscapesAreBytes) {
     const Scenario s = parse_scenario_yaml("server: {rules: [{on: mail, do: {raw: \"\\x00\\xff\\r\\n\"}}]}", "r.yaml", "r");
-    EXPECT_EQ(s.server.rules[0].action.raw, std::string("\0\xff\r\n", 4));
+    EXPECT_EQ(s.server.rules[0].action.reply.raw, std::string("\0\xff\r\n", 4));
 }
 
 struct ErrorCase {
