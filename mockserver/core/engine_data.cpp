@@ -31,7 +31,8 @@ bool Impl::interrupted_mid_data() {
     if (d.kind == Decision::Kind::proceed && !d.close) return false;
     data_.reset();
     reset_transaction();
-    answer(d, Reply{});
+    if (d.tls_alert) actions_.push_back(SendTlsAlert{*d.tls_alert});
+    else answer(d, Reply{});
     close();
     return true;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actions.hpp"
 #include "reply.hpp"
 #include "session_state.hpp"
 
@@ -55,12 +56,14 @@ struct Decision {
     std::optional<Reply> reply;  // nullopt: the engine's default reply for this step
     std::chrono::milliseconds delay{0};  // wait before replying (AUTH tarpit)
     bool close = false;  // close the connection after the reply
+    std::optional<TlsAlert> tls_alert;  // mid-DATA only: end TLS with this alert instead of a reply
 
     static Decision ok() { return {}; }
     static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}}; }
     static Decision reject(Reply r, std::chrono::milliseconds d = {}) { return {Kind::reject, std::move(r), d}; }
     // Refuse with `r` (typically a 421, RFC 5321 3.8) and close the connection.
     static Decision close_with(Reply r) { return {Kind::reject, std::move(r), {}, true}; }
+    static Decision tls_abort(TlsAlert a) { return {Kind::reject, std::nullopt, {}, true, a}; }
 };
 
 // Credentials extracted from a completed SASL exchange.

@@ -56,6 +56,7 @@ void TraceBuilder::note(const transport::TransportNote& n, std::chrono::millisec
                    [](const note::Stalled&) {},
                    [](const note::Blackholed&) {},
                    [](const note::StoreFailed&) {},
+                   [](const note::TlsAlertSent&) {},  // the server's close follows (end())
                },
                n.payload);
 }

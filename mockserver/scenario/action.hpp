@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/actions.hpp"
+
 namespace exosim::scenario {
 
 // The reply and its shaping. Every field is optional; none given: the profile's reply, as is.
@@ -35,9 +37,12 @@ namespace effect {
 struct None {};
 struct Close {};  // close after the reply (or instead of it, when dropped)
 struct Stall {};  // never answer again; keep the connection open until the client or the deadline ends it
+// On `data`: once the 354 went out, end TLS with this fatal alert while the client streams the
+// message (TLS 1.3 sessions; see transport/session_tls.cpp).
+struct TlsAlert { core::TlsAlert alert = core::TlsAlert::internal_error; };
 }  // namespace effect
 
-using Effect = std::variant<effect::None, effect::Close, effect::Stall>;
+using Effect = std::variant<effect::None, effect::Close, effect::Stall, effect::TlsAlert>;
 
 struct Action {
     ReplyPart reply;

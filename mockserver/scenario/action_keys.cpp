@@ -84,7 +84,22 @@ bool flag(const MapView& m, std::string_view key) { return m.boolean(key).value_
 template <class E>
 bool is(const Action& a) { return std::holds_alternative<E>(a.effect); }
 
-constexpr std::array<ActionKey, 11> keys{{
+void decode_tls_alert(const MapView& m, Step step, Action& a) {
+    const auto name = m.text("tls_alert");
+    if (!name) return;
+    if (*name != core::tls_alert_name(core::TlsAlert::internal_error)) {
+        m.decoder().fail(m.need("tls_alert").mark, m.path_of("tls_alert"), "\"" + *name + "\" is not a TLS alert (expected internal_error)");
+    }
+    if (step != Step::data) {
+        m.decoder().fail(m.need("tls_alert").mark, m.path_of("tls_alert"), "tls_alert applies only to rules on data (it interrupts the message content)");
+    }
+    if (flag(m, "close") || flag(m, "stall")) {
+        m.decoder().fail(m.need("tls_alert").mark, m.path_of("tls_alert"), "tls_alert closes the connection itself: it cannot be combined with close or stall");
+    }
+    a.effect = effect::TlsAlert{core::TlsAlert::internal_error};
+}
+
+constexpr std::array<ActionKey, 12> keys{{
     {"reply", decode_reply, [](const Action& a, json::object& o) { if (a.reply.text) o["reply"] = *a.reply.text; }},
     {"raw", [](const MapView& m, Step, Action& a) { a.reply.raw = raw_bytes(m, "raw"); },
      [](const Action& a, json::object& o) { if (a.reply.raw) o["raw"] = text_from_bytes(*a.reply.raw); }},
@@ -104,6 +119,10 @@ constexpr std::array<ActionKey, 11> keys{{
      [](const Action& a, json::object& o) { if (is<effect::Stall>(a)) o["stall"] = true; }},
     {"no_reply", [](const MapView& m, Step, Action& a) { a.reply.dropped = flag(m, "no_reply"); },
      [](const Action& a, json::object& o) { if (a.reply.dropped) o["no_reply"] = true; }},
+    {"tls_alert", decode_tls_alert,
+     [](const Action& a, json::object& o) {
+         if (const auto* t = std::get_if<effect::TlsAlert>(&a.effect)) o["tls_alert"] = core::tls_alert_name(t->alert);
+     }},
 }};
 
 constexpr auto key_names = [] {
@@ -121,8 +140,9 @@ void check_action(const MapView& m, const Action& a, Step step) {
     const bool sends = r.text || r.raw || r.append_raw || !r.split_at.empty() || r.split_every > 0;
     const bool close = flag(m, "close");
     const bool stall = flag(m, "stall");
-    if (!sends && r.delay.count() == 0 && !close && !stall && !r.dropped) {
-        d.fail(at, m.path(), "the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall or no_reply)");
+    const bool alert = std::holds_alternative<effect::TlsAlert>(a.effect);
+    if (!sends && r.delay.count() == 0 && !close && !stall && !r.dropped && !alert) {
+        d.fail(at, m.path(), "the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall, no_reply or tls_alert)");
     }
     // no_reply is allowed with stall (redundant): the model documents it as "with close or stall".
     if (stall && (sends || close)) {

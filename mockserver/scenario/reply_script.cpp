@@ -98,6 +98,8 @@ void ReplyScript::apply(const Action& a, core::SendReply reply, std::vector<core
                        out.emplace_back(core::Stall{});
                        stalled_ = true;
                    },
+                   // The reply (354) goes out as shaped; the policy sends the alert mid-DATA.
+                   [&](const effect::TlsAlert&) { shape_reply(a.reply, std::move(reply), out); },
                },
                a.effect);
 }
@@ -112,6 +114,7 @@ void ReplyScript::after_stall(core::Action a, std::vector<core::Action>& out) co
                                      [](const core::Pause&) { return false; },
                                      [](const core::StartTls&) { return false; },
                                      [](const core::Stall&) { return false; },
+                                     [](const core::SendTlsAlert&) { return false; },
                                  },
                                  a);
     if (keep) out.push_back(std::move(a));
@@ -137,6 +140,7 @@ std::vector<core::Action> ReplyScript::rewrite(const std::vector<core::Event>& e
                                                [](core::StoreMessage&) -> core::SendReply* { return nullptr; },
                                                [](core::Close&) -> core::SendReply* { return nullptr; },
                                                [](core::Stall&) -> core::SendReply* { return nullptr; },
+                                               [](core::SendTlsAlert&) -> core::SendReply* { return nullptr; },
                                            },
                                            action);
         if (send == nullptr) {

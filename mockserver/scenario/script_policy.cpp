@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/ascii.hpp"
+#include "core/overloaded.hpp"
 #include "scenario/reply_text.hpp"
 
 namespace exosim::scenario {
@@ -142,7 +143,23 @@ Decision ScriptPolicy::on_rcpt(const core::SessionState& s, const core::Path& p,
 
 Decision ScriptPolicy::on_data(const core::SessionState& s) {
     const Scripted sc = script(Step::data, s);
+    mid_data_alert_.reset();
+    if (sc.action) {
+        std::visit(core::Overloaded{
+                       [](const effect::None&) {},
+                       [](const effect::Close&) {},  // applied to the reply by ReplyScript
+                       [](const effect::Stall&) {},  // applied to the reply by ReplyScript
+                       [&](const effect::TlsAlert& t) { mid_data_alert_ = t.alert; },
+                   },
+                   sc.action->effect);
+    }
     return expect(Step::data, sc, sc.reply ? decided(sc) : inner_->on_data(s));
+}
+
+// The first content after the 354 meets the alert a rule on data scheduled.
+Decision ScriptPolicy::on_message_data(const core::SessionState& s, std::uint64_t received) {
+    if (mid_data_alert_) return Decision::tls_abort(*std::exchange(mid_data_alert_, std::nullopt));
+    return inner_->on_message_data(s, received);
 }
 
 // A scripted 2xx is given after the store made the message durable (message_accepted); a

@@ -41,9 +41,7 @@ public:
     core::Decision on_rcpt(const core::SessionState& s, const core::Path& p, const core::RcptParams& r) override;
     core::Decision on_data(const core::SessionState& s) override;
     core::Decision on_message(const core::SessionState& s, std::string_view content) override;
-    core::Decision on_message_data(const core::SessionState& s, std::uint64_t received) override {
-        return inner_->on_message_data(s, received);
-    }
+    core::Decision on_message_data(const core::SessionState& s, std::uint64_t received) override;
     core::Reply message_accepted(const core::SessionState& s, std::string_view content, std::string_view id) override;
     core::Decision on_quit(const core::SessionState& s) override;
     core::Decision on_rset(const core::SessionState& s) override;
@@ -78,6 +76,7 @@ private:
     std::shared_ptr<ScriptSession> session_;
     std::optional<core::Reply> auth_reply_;     // a scripted 2xx for AUTH, given when the exchange completes
     std::optional<core::Reply> message_reply_;  // a scripted 2xx for end of data, given once stored
+    std::optional<core::TlsAlert> mid_data_alert_;  // a rule on data: the alert to end the content with
 };
 
 // `closes`: close after the reply; else 2xx/3xx proceed, other 4xx/5xx reject.

@@ -263,6 +263,7 @@ asio::awaitable<void> Session::execute(core::Action& action) {
                           [this](core::StoreMessage& a) { return store_message(a); },
                           [this](core::Close&) { return close_requested(); },
                           [this](core::Stall&) { return stall(); },
+                          [this](core::SendTlsAlert& a) { return send_tls_alert(a); },
                       },
                       action);
 }

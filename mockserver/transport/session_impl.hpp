@@ -146,6 +146,7 @@ private:
     asio::awaitable<void> send_raw(core::SendRaw& raw);
     asio::awaitable<void> pause(core::Pause& pause);
     asio::awaitable<void> close_requested();
+    asio::awaitable<void> send_tls_alert(core::SendTlsAlert& alert);
     asio::awaitable<void> start_tls();
     asio::awaitable<void> store_message(core::StoreMessage& message);
     asio::awaitable<void> stall();

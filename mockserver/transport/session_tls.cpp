@@ -95,4 +95,21 @@ asio::awaitable<void> Session::start_tls() {
     }
 }
 
+// A scripted fatal alert while the client streams DATA, sent by OpenSSL on the session's own keys.
+// OpenSSL has no call to send an arbitrary alert: schedule_internal_error_alert() makes it fail a
+// post-handshake NewSessionTicket (TLS 1.3 only), and driving the handshake machinery then writes
+// internal_error (RFC 8446 6.2) and reports the failure. The session is over either way.
+asio::awaitable<void> Session::send_tls_alert(core::SendTlsAlert& alert) {
+    co_await flush();
+    const std::string name(core::tls_alert_name(alert.alert));
+    const bool scheduled = tls_state_ == TlsState::secured && schedule_internal_error_alert(tls_->native_handle());
+    if (scheduled) {
+        io_timer_.expires_after(tls_shutdown_timeout);
+        co_await (tls_->async_handshake(asio::ssl::stream_base::server, use_tuple) || io_timer_.async_wait(use_tuple));
+        tls_state_ = TlsState::broken;  // a fatal alert ends TLS: no close_notify, no plaintext
+    }
+    note(note::TlsAlertSent{name, scheduled});
+    stop();
+}
+
 }  // namespace exosim::transport::detail

@@ -62,6 +62,7 @@ std::string_view note_kind(const TransportNote& n) {
                           [](const note::Stalled&) -> std::string_view { return "stall"; },
                           [](const note::Blackholed&) -> std::string_view { return "blackhole"; },
                           [](const note::StoreFailed&) -> std::string_view { return "store-failed"; },
+                          [](const note::TlsAlertSent&) -> std::string_view { return "tls-alert"; },
                       },
                       n.payload);
 }
@@ -89,6 +90,7 @@ std::string note_detail(const TransportNote& n) {
             [](const note::StoreFailed& f) {
                 return (f.kind == StoreFailure::exception ? "exception: " : "write failed: ") + f.cause;
             },
+            [](const note::TlsAlertSent& t) { return t.sent ? t.alert : t.alert + " not sent (not TLS 1.3)"; },
         },
         n.payload);
 }

@@ -64,18 +64,24 @@ struct StoreFailed {
     StoreFailure kind = StoreFailure::write_failed;
     std::string cause;
 };
+// A scripted TLS alert mid-DATA (RFC 8446 6.2 name), or `sent` false: not a TLS 1.3 session, so
+// the connection was closed without one.
+struct TlsAlertSent {
+    std::string alert;
+    bool sent = true;
+};
 
 }  // namespace note
 
 struct TransportNote {
     using Payload = std::variant<note::TlsEstablished, note::TlsFailed, note::Timeout, note::PeerClosed,
                                  note::WriteFailed, note::ServerEnded, note::Stalled, note::Blackholed,
-                                 note::StoreFailed>;
+                                 note::StoreFailed, note::TlsAlertSent>;
     Payload payload;
 };
 
 // The edge renderings: kind is one of tls-handshake, tls-handshake-failed, timeout, eof, io-error,
-// shutdown, connection-limit, refused, stall, blackhole, store-failed.
+// shutdown, connection-limit, refused, stall, blackhole, store-failed, tls-alert.
 std::string_view note_kind(const TransportNote& note);
 std::string note_detail(const TransportNote& note);
 

@@ -27,6 +27,7 @@ std::string describe(const std::vector<Action>& actions) {
                               [](const core::StoreMessage&) { return std::string("store"); },
                               [](const core::Close&) { return std::string("close"); },
                               [](const core::Stall&) { return std::string("stall"); },
+                              [](const core::SendTlsAlert&) { return std::string("tls-alert"); },
                           },
                           a);
     }

@@ -102,6 +102,7 @@ private:
                            log_.push_back("stall");
                            stalled_ = true;
                        },
+                       [&](const core::SendTlsAlert& t) { log_.push_back("tls-alert " + std::string(core::tls_alert_name(t.alert))); },
                    },
                    a);
     }

@@ -2,7 +2,10 @@
 // kind with the exact "file:line:column: key: message" text.
 #include "scenario/yaml_io.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+
+#include "scenario/json_io.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -173,7 +176,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"server: {rules: [{on: mail, when: {times: 0}, do: {close: true}}]}\n",
                   "e.yaml:1:43: server.rules[0].when.times: must be between 1 and 1000000, found 0"},
         ErrorCase{"server: {rules: [{on: mail, do: {}}]}\n",
-                  "e.yaml:1:33: server.rules[0].do: the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall or no_reply)"},
+                  "e.yaml:1:33: server.rules[0].do: the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall, no_reply or tls_alert)"},
         ErrorCase{"server: {rules: [{on: mail, do: {stall: true, reply: \"250 x\"}}]}\n",
                   "e.yaml:1:33: server.rules[0].do: stall sends nothing and never closes: it cannot be combined with reply, raw, append_raw, split_at, split_every or close"},
         ErrorCase{"server: {rules: [{on: mail, do: {raw: \"a\", raw_hex: \"61\"}}]}\n",
@@ -275,6 +278,24 @@ TEST_F(SuiteFiles, ScenarioErrorsCarryTheFileName) {
         EXPECT_EQ(e.line(), 5);
         EXPECT_EQ(e.key_path(), "server.rules[0].do.reply");
     }
+}
+
+TEST(YamlIo, TlsAlertDecodesOnDataOnlyAndRoundTripsAsJson) {
+    const Scenario s = parse_scenario_yaml("id: a\nserver: {rules: [{on: data, do: {tls_alert: internal_error}}]}\n", "a.yaml");
+    ASSERT_TRUE(std::holds_alternative<effect::TlsAlert>(s.server.rules[0].action.effect));
+    EXPECT_EQ(boost::json::serialize(to_json(s.server).as_object().at("rules")),
+              R"([{"on":"data","do":{"tls_alert":"internal_error"}}])");
+    auto error_of = [](const char* yaml) {
+        try {
+            parse_scenario_yaml(yaml, "e.yaml");
+        } catch (const ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(error_of("id: e\nserver: {rules: [{on: rcpt, do: {tls_alert: internal_error}}]}\n").find("tls_alert applies only to rules on data"), std::string::npos);
+    EXPECT_NE(error_of("id: e\nserver: {rules: [{on: data, do: {tls_alert: bad_record_mac}}]}\n").find("is not a TLS alert"), std::string::npos);
+    EXPECT_NE(error_of("id: e\nserver: {rules: [{on: data, do: {tls_alert: internal_error, close: true}}]}\n").find("cannot be combined with close"), std::string::npos);
 }
 
 }  // namespace
