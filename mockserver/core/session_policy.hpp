@@ -59,10 +59,12 @@ struct Decision {
     std::optional<TlsAlert> tls_alert;  // mid-DATA only: end TLS with this alert instead of a reply
 
     static Decision ok() { return {}; }
-    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}}; }
-    static Decision reject(Reply r, std::chrono::milliseconds d = {}) { return {Kind::reject, std::move(r), d}; }
+    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}, false, std::nullopt}; }
+    static Decision reject(Reply r, std::chrono::milliseconds d = {}) {
+        return {Kind::reject, std::move(r), d, false, std::nullopt};
+    }
     // Refuse with `r` (typically a 421, RFC 5321 3.8) and close the connection.
-    static Decision close_with(Reply r) { return {Kind::reject, std::move(r), {}, true}; }
+    static Decision close_with(Reply r) { return {Kind::reject, std::move(r), {}, true, std::nullopt}; }
     static Decision tls_abort(TlsAlert a) { return {Kind::reject, std::nullopt, {}, true, a}; }
 };
 
