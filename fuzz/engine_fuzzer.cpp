@@ -1,6 +1,6 @@
 // FZ-02: the server session. The first octet picks the mode and the settings, the next octets the
-// chunk sizes; the transport is played here (store always succeeds; STARTTLS completes when the
-// fuzzer says so). Properties:
+// chunk sizes; the transport is tests/unit/support/engine_driver.hpp (store always succeeds;
+// STARTTLS completes when the fuzzer says so). Properties:
 //  - after StartTls, nothing is executed until tls_established: no CommandReceived, no reply;
 //  - DATA mode (fixed envelope, fuzzed body): the first message exists iff the reference splitter
 //    finds the end marker, and, for a strict-CRLF body, its content is the reference unstuffing;
@@ -13,45 +13,35 @@
 #include "core/engine.hpp"
 #include "fuzz_input.hpp"
 #include "policy/rfc_policy.hpp"
+#include "support/engine_driver.hpp"
 
 using namespace exosim;
 
 namespace {
 
+// The shared test transport; StartTls stays pending until the fuzzer finishes the handshake.
 struct Driver {
-    explicit Driver(policy::RfcPolicyConfig cfg) : policy(std::move(cfg)), engine(policy, {}) {}
+    explicit Driver(policy::RfcPolicyConfig cfg) : policy(std::move(cfg)), engine(policy, {}), wire(engine, manual()) {}
+
+    static test::DriverOptions manual() {
+        test::DriverOptions o;
+        o.tls.reset();
+        o.store_id = [](std::size_t) { return std::string("id"); };
+        return o;
+    }
 
     void run_actions(bool tls_now) {
-        for (bool more = true; more;) {
-            more = false;
-            bool upgrading = tls_pending;  // a command after TlsRequested came from the discarded bytes
-            for (auto& e : engine.take_events()) {
-                if (std::holds_alternative<core::TlsRequested>(e)) upgrading = true;
-                if (upgrading && std::holds_alternative<core::CommandReceived>(e)) std::abort();
-            }
-            for (auto& a : engine.take_actions()) {
-                if (closed) std::abort();  // nothing after Close
-                if (std::holds_alternative<core::Close>(a)) closed = true;
-                if (auto* s = std::get_if<core::StoreMessage>(&a)) {
-                    messages.push_back(s->content);
-                    engine.message_stored(true, "id");
-                    more = true;
-                }
-                if (std::holds_alternative<core::StartTls>(a)) tls_pending = true;
-            }
-        }
-        if (tls_pending && tls_now) {
-            tls_pending = false;
-            engine.tls_established(core::TlsInfo{core::TlsVersion::tls1_3, "x", {}, false});
-            run_actions(false);
-        }
+        wire.drain();
+        if (tls_now) wire.establish_tls(core::TlsInfo{core::TlsVersion::tls1_3, "x", {}, false});
+        // A command after TlsRequested came from the discarded bytes; nothing may follow Close.
+        if (wire.commands_during_upgrade != 0 || wire.actions_after_close != 0) std::abort();
     }
+
+    const std::vector<core::StoreMessage>& messages() const { return wire.stored; }
 
     policy::RfcPolicy policy;
     core::Engine engine;
-    std::vector<std::string> messages;
-    bool tls_pending = false;
-    bool closed = false;
+    test::EngineDriver wire;
 };
 
 policy::RfcPolicyConfig config(std::uint8_t mode) {
@@ -76,12 +66,12 @@ bool strict_crlf(std::string_view s) {
 void check_data_mode(const Driver& d, std::string_view body) {
     const std::size_t end = core::reference_end_of_data(body);
     if (end == std::string_view::npos) {
-        if (!d.messages.empty()) std::abort();
+        if (!d.messages().empty()) std::abort();
         return;
     }
     const std::string_view content = body.substr(0, end == 3 ? 0 : end - 3);
     if (content.size() > 4000 || !strict_crlf(content)) return;  // size and bare-ending paths vary
-    if (d.messages.empty() || d.messages.front() != core::reference_unstuff(content)) std::abort();
+    if (d.messages().empty() || d.messages().front().content != core::reference_unstuff(content)) std::abort();
 }
 
 }  // namespace
@@ -89,9 +79,9 @@ void check_data_mode(const Driver& d, std::string_view body) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     exosim::fuzz::FuzzInput ctl(data, size);
     const std::uint8_t mode = ctl.byte();
-    const std::size_t ctl_len = ctl.byte();
-    exosim::fuzz::FuzzInput chunks(reinterpret_cast<const std::uint8_t*>(ctl.take(ctl_len).data()), ctl_len);
-    const std::string_view payload = ctl.rest();
+    exosim::fuzz::Chunked split = exosim::fuzz::chunked(ctl);
+    exosim::fuzz::FuzzInput& chunks = split.sizes;
+    const std::string_view payload = split.payload;
     Driver d(config(mode));
     d.engine.start();
     d.run_actions(true);

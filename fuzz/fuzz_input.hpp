@@ -31,6 +31,18 @@ private:
     std::string_view data_;
 };
 
+// The usual layout after the fuzzer's own control bytes: a length byte, that many chunk sizes,
+// then the payload. A short input gives fewer sizes, never a read past its end.
+struct Chunked {
+    FuzzInput sizes;
+    std::string_view payload;
+};
+
+inline Chunked chunked(FuzzInput& in) {
+    const std::string_view sizes = in.take(in.byte());
+    return {FuzzInput(reinterpret_cast<const std::uint8_t*>(sizes.data()), sizes.size()), in.rest()};
+}
+
 // Splits `payload` into chunks whose sizes are chosen by `ctl` (1..256 octets each).
 template <class F>
 void for_each_chunk(std::string_view payload, FuzzInput& ctl, F&& f) {

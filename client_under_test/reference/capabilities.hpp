@@ -30,6 +30,5 @@ private:
     std::uint64_t max_size_ = 0;
 };
 
-bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace exosim::client

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
+#include "core/ascii.hpp"
 #include "reference/base64.hpp"
 #include "reference/mime_encoding.hpp"
 
@@ -26,13 +26,7 @@ void require_mailbox(std::string_view field, std::string_view address) {
 std::string random_hex(std::size_t octets) {
     std::vector<unsigned char> bytes(octets);
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("RAND_bytes failed");
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += digits[b >> 4];
-        out += digits[b & 0xF];
-    }
-    return out;
+    return core::ascii::hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 // RFC 5322 2.2.3: an address list folded after a comma before the line reaches 78 characters.
@@ -104,8 +98,7 @@ std::string content_type_for(std::string_view filename) {
     }};
     std::size_t dot = filename.rfind('.');
     if (dot == std::string_view::npos) return "application/octet-stream";
-    std::string ext(filename.substr(dot + 1));
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string ext = core::ascii::lower(filename.substr(dot + 1));
     for (const auto& [e, type] : types) {
         if (e == ext) return std::string(type);
     }

@@ -4,11 +4,10 @@
 #include <cstdio>
 
 #include "reference/base64.hpp"
+#include "core/ascii.hpp"
 
 namespace exosim::client {
 namespace {
-
-constexpr char hex_digits[] = "0123456789ABCDEF";
 
 bool is_ascii(std::string_view s) {
     for (char c : s) {
@@ -17,10 +16,10 @@ bool is_ascii(std::string_view s) {
     return true;
 }
 
+// "=XX" (RFC 2045 6.7) or "%XX" (RFC 2231 4): upper-case hex after the prefix.
 void append_hex(std::string& out, unsigned char c, char prefix) {
     out += prefix;
-    out += hex_digits[c >> 4];
-    out += hex_digits[c & 0xF];
+    core::ascii::append_hex(out, c, core::ascii::HexCase::upper);
 }
 
 // One line (without CRLF) as quoted-printable, with soft breaks.

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/shard.hpp"
+
 namespace exosim::app {
 
 struct CertifyOptions {
@@ -27,6 +29,11 @@ struct CertifyOptions {
     std::optional<std::chrono::seconds> timeout;        // per attempt (default 60 s; manual 300 s)
     std::chrono::seconds client_timeout{5};             // {exosim_client_args} --timeout
     std::optional<std::string> filter;                  // id or tag substring
+    // Scenarios run at once, each on its own server. nullopt: default_jobs() for --client, 1 for
+    // a device (--manual, --trigger-url: one device is one device; more is a usage error).
+    std::optional<unsigned> jobs;
+    std::optional<scenario::Shard> shard;               // --shard I/N: only this part of the selection
+    bool evidence = false;  // --evidence: ClientHello lines in the report, key logs in <out>/evidence
     bool list_rules = false;
     bool help = false;
 };
@@ -36,5 +43,12 @@ CertifyOptions parse_certify_options(const std::vector<std::string>& args);
 std::string certify_help();
 
 int certify(const CertifyOptions& options);
+
+// More workers than this is a typo: each is a server with its own threads and listeners.
+inline constexpr unsigned max_jobs = 64;
+// --jobs for a --client command when none is given: see certify.cpp (client commands mostly wait).
+unsigned default_jobs();
+// The workers a run uses: --jobs, or the default for its mode.
+unsigned effective_jobs(const CertifyOptions& options);
 
 }  // namespace exosim::app

@@ -25,18 +25,23 @@ struct ServeOptions {
     bool ephemeral_ports = false;         // every listener on port 0 (tests)
     std::optional<std::string> control;   // control API "ADDR:PORT" (or "PORT" on 127.0.0.1)
     bool no_control = false;              // do not start the control API
+    std::optional<std::string> identity;  // sign-in service "ADDR:PORT" (or "PORT" on 127.0.0.1)
+    bool no_identity = false;             // do not start the sign-in service
     std::optional<store::CaptureMode> capture;
     std::optional<std::size_t> threads;
     bool print_config = false;
     bool help = false;
+    // Device lab kit (docs/notes/labkit.md): the DNS stub, and per-session TLS evidence.
+    bool dns = false;       // --dns: UDP+TCP 1053 (53 with --real-ports) on --bind's address
+    bool evidence = false;  // --evidence: <data-dir>/evidence/ key logs, ClientHello notes, pcap
 };
 
 // `args` excludes the program name and the command word. Throws UsageError.
 ServeOptions parse_serve_options(const std::vector<std::string>& args);
 // Applies the command-line overrides to a loaded configuration.
 void apply_overrides(AppConfig& config, const ServeOptions& options);
-// --bind and --real-ports (serve and certify): every listener on `bind`; 1587->587, 1025->25,
-// 1465->465 (other ports unchanged).
+// --bind and --real-ports (serve and certify): every listener and the sign-in service on `bind`;
+// 1587->587, 1025->25, 1465->465, 1443->443 (other ports unchanged).
 void apply_listener_overrides(AppConfig& config, const std::optional<std::string>& bind, bool real_ports);
 
 // Entry point: returns the process exit status.

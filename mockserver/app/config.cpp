@@ -91,6 +91,9 @@ ListenerConfig load_listener(const Context& ctx, const Node& node, const std::st
     l.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, node["port"], yaml::child(path, "port"), 65535));
     if (auto n = node["hostname"]) l.hostname = yaml::string(ctx, n, yaml::child(path, "hostname"));
     if (auto n = node["tls"]) load_tls(ctx, n, yaml::child(path, "tls"), l.tls);
+    // Exchange endpoints offer TLS 1.2 at most unless the listener says `max` (reference §8).
+    if (exchange_tls_default(l.profile) && !(node["tls"] && node["tls"]["max"]) && l.tls.min <= core::TlsVersion::tls1_2)
+        l.tls.max = core::TlsVersion::tls1_2;
     if (auto n = node["timeouts"]) load_timeouts(ctx, n, yaml::child(path, "timeouts"), l.timeouts);
     if (auto n = node["limits"]) load_limits(ctx, n, yaml::child(path, "limits"), l.limits);
     if (auto n = node["behaviour"])
@@ -178,6 +181,24 @@ void load_control(const Context& ctx, const Node& n, AppConfig& c) {
         c.control.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, v, "control.port", 65535));
 }
 
+void load_identity(const Context& ctx, const Node& n, AppConfig& c) {
+    yaml::check_keys(ctx, n, "identity",
+                     {"enabled", "address", "port", "verification_uri", "mfa_code", "auto_approve"});
+    if (auto v = n["enabled"]) c.identity.enabled = yaml::boolean(ctx, v, "identity.enabled");
+    if (auto v = n["address"]) c.identity.address = yaml::string(ctx, v, "identity.address");
+    if (auto v = n["port"])
+        c.identity.port = static_cast<std::uint16_t>(yaml::unsigned_integer(ctx, v, "identity.port", 65535));
+    if (auto v = n["verification_uri"]) c.identity.verification_uri = yaml::string(ctx, v, "identity.verification_uri");
+    if (auto v = n["mfa_code"]) c.identity.mfa_code = yaml::string(ctx, v, "identity.mfa_code");
+    if (auto a = n["auto_approve"]) {
+        yaml::check_keys(ctx, a, "identity.auto_approve", {"user", "delay"});
+        if (auto v = a["user"]) c.identity.auto_approve_user = yaml::string(ctx, v, "identity.auto_approve.user");
+        if (auto v = a["delay"])
+            c.identity.auto_approve_delay =
+                std::chrono::seconds(yaml::unsigned_integer(ctx, v, "identity.auto_approve.delay", 3600));
+    }
+}
+
 using SectionLoader = void (*)(const Context&, const Node&, AppConfig&);
 
 struct Section {
@@ -197,6 +218,7 @@ constexpr Section sections[] = {
     {"bare_line_endings", load_bare_line_endings},
     {"pregreet", load_pregreet},
     {"control", load_control},
+    {"identity", load_identity},
     {"clock", load_clock},
     {"exchange", load_exchange},
     {"tenants", load_tenants},

@@ -4,6 +4,7 @@
 // configuration is a ConfigError naming file, line and key, before anything is served.
 #include <cstddef>
 #include <cstdint>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -34,6 +35,19 @@ struct ControlConfig {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8025;  // 0: any free port (--ephemeral-ports)
 };
+// Section `identity:`: the sign-in service (Microsoft Entra ID stand-in) on HTTPS, TLS 1.2-1.3,
+// with the CA's certificate for login.microsoftonline.com and its aliases.
+struct IdentityConfig {
+    bool enabled = true;
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 1443;  // --real-ports: 443; 0: any free port (--ephemeral-ports)
+    // Unconfirmed values (reference entra-id-oauth.md §3) and lab conveniences; README lists them.
+    std::string verification_uri = "https://microsoft.com/devicelogin";  // or https://www.microsoft.com/link
+    std::string mfa_code = "123456";  // the code the MFA step of the sign-in pages asks for
+    // Approve device codes and sign-ins as this user after `auto_approve_delay` (CI without a person).
+    std::string auto_approve_user;  // empty: a person (or the control API) approves
+    std::chrono::seconds auto_approve_delay{5};
+};
 // Throttles and token expiry run on the wall clock, or on a virtual clock that only the control
 // API moves (POST /api/v1/clock/advance), so tests cross a day without sleeping.
 enum class ClockMode { real, virtual_clock };
@@ -48,6 +62,7 @@ struct AppConfig {
     core::BareLineEnding bare_line_endings = core::BareLineEnding::reject;
     PregreetMode pregreet = PregreetMode::log;
     ControlConfig control;
+    IdentityConfig identity;
     // Exchange Online emulation (config_exchange.cpp loads, config_exchange_emit.cpp emits).
     ClockMode clock = ClockMode::real;
     policy::exo::ExoSettings exchange;   // section `exchange:` (also every unconfirmed value)

@@ -83,6 +83,15 @@ std::string to_yaml(const AppConfig& c) {
     out << YAML::Key << "control" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "enabled"
         << YAML::Value << c.control.enabled << YAML::Key << "address" << YAML::Value << c.control.address
         << YAML::Key << "port" << YAML::Value << c.control.port << YAML::EndMap;
+    out << YAML::Key << "identity" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "enabled"
+        << YAML::Value << c.identity.enabled << YAML::Key << "address" << YAML::Value << c.identity.address
+        << YAML::Key << "port" << YAML::Value << c.identity.port << YAML::Key << "verification_uri" << YAML::Value
+        << c.identity.verification_uri << YAML::Key << "mfa_code" << YAML::Value << c.identity.mfa_code;
+    if (!c.identity.auto_approve_user.empty())
+        out << YAML::Key << "auto_approve" << YAML::Value << YAML::BeginMap << YAML::Key << "user" << YAML::Value
+            << c.identity.auto_approve_user << YAML::Key << "delay" << YAML::Value
+            << c.identity.auto_approve_delay.count() << YAML::EndMap;
+    out << YAML::EndMap;
     out << YAML::Key << "listeners" << YAML::Value << YAML::BeginSeq;
     for (const auto& l : c.listeners) emit_listener(out, l);
     out << YAML::EndSeq;

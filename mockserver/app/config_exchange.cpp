@@ -85,7 +85,8 @@ void load_settings(const Context& ctx, const Node& node, const std::string& path
 
 policy::MailboxAccount load_mailbox(const Context& ctx, const Node& node, const std::string& path) {
     yaml::check_keys(ctx, node, path,
-                     {"address", "password", "licensed", "smtp_auth", "send_as", "locked", "conditional_access_blocked"});
+                     {"address", "password", "licensed", "smtp_auth", "send_as", "full_access", "locked",
+                      "conditional_access_blocked"});
     yaml::require_keys(ctx, node, path, {"address"});
     policy::MailboxAccount m;
     m.address = address(ctx, node["address"], yaml::child(path, "address"));
@@ -93,10 +94,11 @@ policy::MailboxAccount load_mailbox(const Context& ctx, const Node& node, const 
         const std::string key = it->first.Scalar();
         const std::string at = yaml::child(path, key);
         if (key == "address") continue;
-        if (key == "send_as") {
+        if (key == "send_as" || key == "full_access") {
+            auto& list = key == "send_as" ? m.send_as : m.full_access;
             for (std::size_t i = 0; const auto& a : strings(ctx, it->second, at)) {
                 (void)address(ctx, it->second[i], yaml::item(at, i));
-                m.send_as.push_back(a);
+                list.push_back(a);
                 ++i;
             }
             continue;
@@ -111,7 +113,7 @@ policy::MailboxAccount load_mailbox(const Context& ctx, const Node& node, const 
 }
 
 policy::InboundConnector load_connector(const Context& ctx, const Node& node, const std::string& path) {
-    yaml::check_keys(ctx, node, path, {"name", "source_ips", "certificate_domain", "require_tls"});
+    yaml::check_keys(ctx, node, path, {"name", "source_ips", "certificate_domain", "require_tls", "trusted_ca"});
     yaml::require_keys(ctx, node, path, {"name"});
     policy::InboundConnector c;
     c.name = yaml::string(ctx, node["name"], yaml::child(path, "name"));
@@ -123,6 +125,7 @@ policy::InboundConnector load_connector(const Context& ctx, const Node& node, co
     if (auto n = node["certificate_domain"])
         c.certificate_domain = yaml::string(ctx, n, yaml::child(path, "certificate_domain"));
     if (auto n = node["require_tls"]) c.require_tls = yaml::boolean(ctx, n, yaml::child(path, "require_tls"));
+    if (auto n = node["trusted_ca"]) c.trusted_ca = yaml::string(ctx, n, yaml::child(path, "trusted_ca"));
     return c;
 }
 

@@ -72,6 +72,11 @@ void emit_mailbox(YAML::Emitter& out, const policy::MailboxAccount& m) {
         for (const auto& a : m.send_as) out << a;
         out << YAML::EndSeq;
     }
+    if (!m.full_access.empty()) {
+        out << YAML::Key << "full_access" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& a : m.full_access) out << a;
+        out << YAML::EndSeq;
+    }
     if (m.locked) out << YAML::Key << "locked" << YAML::Value << true;
     if (m.conditional_access_blocked) out << YAML::Key << "conditional_access_blocked" << YAML::Value << true;
     out << YAML::EndMap;
@@ -103,6 +108,7 @@ void emit_tenant(YAML::Emitter& out, const policy::Tenant& t) {
             out << YAML::EndSeq;
         }
         if (!c.certificate_domain.empty()) out << YAML::Key << "certificate_domain" << YAML::Value << c.certificate_domain;
+        if (!c.trusted_ca.empty()) out << YAML::Key << "trusted_ca" << YAML::Value << c.trusted_ca;
         out << YAML::Key << "require_tls" << YAML::Value << c.require_tls;
         out << YAML::EndMap;
     }

@@ -6,6 +6,7 @@
 // immutable Environment and swaps it under a mutex, so a change applies to new sessions only.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,9 +33,18 @@ public:
     std::shared_ptr<const policy::exo::Environment> environment() const;  // for new sessions
     bool virtual_clock() const;
     std::chrono::system_clock::time_point now() const;
+    // The clock throttles and tokens run on (virtual or real); the sign-in service shares it, so
+    // advancing the virtual clock also ages tokens, codes and key grace periods.
+    std::shared_ptr<const policy::Clock> clock() const { return clock_; }
     void advance_clock(std::chrono::seconds by);  // throws std::logic_error on a real clock
     std::string mint_token(const std::string& user, std::chrono::seconds ttl,
                            const std::string& audience = "https://outlook.office.com") const;
+    // The sign-in service takes over tokens (app/identity_runtime): XOAUTH2 verifies with
+    // `verifier` and mint_token() mints through `minter` (RS256). Applies to new sessions. Until
+    // then (a runtime built alone, as in unit tests) the HS256 issuer over tls/token.key serves.
+    using TokenMinter = std::function<std::string(const std::string& user, std::chrono::seconds ttl,
+                                                  const std::string& audience)>;
+    void attach_tokens(std::shared_ptr<const policy::TokenVerifier> verifier, TokenMinter minter);
     boost::json::value tenants_json() const;  // the directory as JSON (passwords omitted)
     // Patch one tenant (settings, mailbox fields) from JSON; unknown keys -> std::invalid_argument
     // with a clear message. Applies to new sessions.
@@ -53,8 +63,6 @@ public:
     void patch_settings(const boost::json::value& patch);
     void reset_overrides();
     void reset();  // throttles, lockouts, clock offset, overrides
-    // PEM (cert+key) signed by the local CA, created on demand.
-    std::filesystem::path client_certificate(const std::string& domain) const;
 
     // The token secret file (<data_dir>/tls/token.key), shared with `exosim token`.
     static std::filesystem::path token_key_path(const std::filesystem::path& data_dir);
@@ -63,14 +71,13 @@ public:
 
 private:
     void publish_locked(std::shared_ptr<const policy::Directory> directory);
-    static void apply_directory_overrides(policy::Directory& directory,
-                                          const std::map<std::string, std::string>& overrides);
-    static bool is_state_override(std::string_view key);
 
     std::filesystem::path data_dir_;
     policy::exo::ExoSettings settings_;
     std::shared_ptr<policy::SubmissionState> submission_;
-    std::shared_ptr<const policy::TokenIssuer> tokens_;
+    std::shared_ptr<const policy::TokenIssuer> hs256_;      // until attach_tokens()
+    std::shared_ptr<const policy::TokenVerifier> tokens_;  // what XOAUTH2 checks with
+    TokenMinter minter_;
     std::shared_ptr<policy::VirtualClock> virtual_clock_;  // null on a real clock
     std::shared_ptr<const policy::Clock> clock_;
 
@@ -79,7 +86,6 @@ private:
     std::shared_ptr<const policy::Directory> current_;     // configured_ + scenario overrides
     std::shared_ptr<const policy::exo::Environment> environment_;
     std::map<std::string, std::string> overrides_;  // the scenario overrides in force
-    mutable std::mutex cert_mutex_;
 };
 
 }  // namespace exosim::app

@@ -6,6 +6,7 @@
 #include "app/exchange_runtime.hpp"
 #include "policy/exchange_online/factory.hpp"
 #include "policy/rfc_policy.hpp"
+#include "transport/exchange_tls.hpp"
 
 namespace exosim::app {
 
@@ -35,10 +36,23 @@ std::string known_profiles() {
     return out;
 }
 
+bool exchange_tls_default(std::string_view profile) { return policy::exo::is_exo_profile(profile); }
+
 std::vector<transport::ListenerConfig> effective_listeners(const AppConfig& config) {
     std::vector<transport::ListenerConfig> out = config.listeners;
     for (auto& l : out) {
-        if (l.profile == "exo-mx") l.tls.request_client_cert = true;
+        if (l.profile == "exo-mx") {
+            l.tls.request_client_cert = true;
+            for (const auto& t : config.directory.tenants)
+                for (const auto& c : t.connectors)
+                    if (!c.trusted_ca.empty()) l.tls.client_ca_files.push_back(c.trusted_ca);
+        }
+        if (exchange_tls_default(l.profile) && l.tls.ciphers.empty()) {
+            // §8: Microsoft's published suites in its order; other suites on TLS 1.0/1.1.
+            l.tls.ciphers = std::string(transport::exchange_tls12_ciphers);
+            l.tls.legacy_ciphers = std::string(transport::exchange_legacy_ciphers);
+            l.tls.server_preference = true;
+        }
         if (l.profile != "exo-465" || l.behaviour != transport::ListenerBehaviour::smtp) continue;
         // §1 [WIRE]: Microsoft's port 465 accepts the TCP connection and never answers.
         switch (config.exchange.implicit_tls) {

@@ -2,7 +2,10 @@
 
 #include <stdexcept>
 
+#include <boost/json/serialize.hpp>
+
 #include "control/event_hub.hpp"
+#include "control/identity_requests.hpp"
 #include "control/routes.hpp"
 
 namespace exosim::control {
@@ -64,6 +67,15 @@ void ControlServer::stop() {
 
 const std::string& ControlServer::address() const { return impl_->http.address(); }
 std::uint16_t ControlServer::port() const { return impl_->http.port(); }
+
+std::function<void(const identity::IdentityEvent&)> ControlServer::identity_observer() {
+    Impl* impl = impl_.get();
+    return [impl](const identity::IdentityEvent& e) {
+        impl->context.identity_requests.record(e);
+        impl->context.metrics.add_identity_request(e.grant.empty() ? e.path : e.grant, e.ok ? "ok" : e.error);
+        if (impl->hub->subscribers() != 0) impl->hub->publish_document(boost::json::serialize(identity_event_json(e)));
+    };
+}
 
 std::string ControlServer::listening_line() const {
     return "control " + address() + ":" + std::to_string(port());

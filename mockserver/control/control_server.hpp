@@ -3,11 +3,13 @@
 // log and event stream subscribed to the session registry, and the HTTP server on its own thread.
 // No Asio in this header.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "control/http_server.hpp"
 #include "control/services.hpp"
+#include "identity/identity_event.hpp"
 
 namespace exosim::control {
 
@@ -28,6 +30,10 @@ public:
 
     // "control 127.0.0.1:8025" (tests and the pytest fixture parse this line).
     std::string listening_line() const;
+
+    // Where the sign-in service reports each request: the /identity/requests log, the WebSocket
+    // stream and metrics. Valid while the server object lives.
+    std::function<void(const identity::IdentityEvent&)> identity_observer();
 
 private:
     struct Impl;

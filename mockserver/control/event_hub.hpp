@@ -52,6 +52,8 @@ public:
     std::size_t subscribers() const;
     bool wants_wire() const;
 
+    // Sends `text` (a JSON document) to every subscriber (the sign-in service's requests).
+    void publish_document(const std::string& text) { publish(text, false); }
     void on_session_started(const transport::SessionRecord& record) override;
     void on_session_event(const transport::SessionRecord& record, const transport::TimedEvent& event) override;
     void on_session_ended(const transport::SessionRecord& record) override;

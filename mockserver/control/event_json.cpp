@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 
 #include "control/request_json.hpp"
+#include "core/base64.hpp"
 #include "store/json_text.hpp"
 
 namespace exosim::control {
@@ -15,7 +16,7 @@ namespace {
 
 void put_bytes(json::object& o, std::string_view bytes) {
     if (store::is_valid_utf8(bytes)) o["bytes"] = bytes;
-    else o["b64"] = store::base64_encode(bytes);
+    else o["b64"] = core::base64_encode(bytes);
 }
 
 json::object reply_json(const core::Reply& reply) {

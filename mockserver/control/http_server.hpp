@@ -1,8 +1,8 @@
 #pragma once
-// The control API's HTTP/1.1 + WebSocket server (Boost.Beast, C++20 coroutines) on its own
-// io_context thread, so nothing it does can block an SMTP I/O thread. Requests go through the
-// Router; `GET /api/v1/events` with `Upgrade: websocket` becomes an EventHub subscriber.
-// No Asio in this header.
+// The control API's HTTP/1.1 + WebSocket server: an HttpService (the HTTP layer it shares with
+// the sign-in service: limits, deadlines, shedding) on its own io_context thread, so nothing it
+// does can block an SMTP I/O thread. Requests go through the Router; `GET /api/v1/events` with
+// `Upgrade: websocket` becomes an EventHub subscriber. No Asio in this header.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,6 +19,7 @@ struct HttpServerOptions {
     std::uint16_t port = 8025;  // 0: any free port (see port())
     // Request bodies above this get 413 (scenario documents are a few KiB).
     std::size_t body_limit = 1024 * 1024;
+    // A full server sheds its idle and slowest connections (control/connection_table.hpp).
     std::size_t max_connections = 64;
     std::size_t event_queue = 1024;  // per WebSocket client, in messages
 };

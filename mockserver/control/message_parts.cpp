@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/ascii.hpp"
 #include "scenario/mime_entity.hpp"
 
 namespace exosim::control {
@@ -55,13 +56,7 @@ std::string sha256_hex(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) {
-        out += digits[digest[i] >> 4];
-        out += digits[digest[i] & 15];
-    }
-    return out;
+    return core::ascii::hex(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 MessageParts parse_message_parts(std::string_view message) {

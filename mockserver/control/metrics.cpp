@@ -83,6 +83,11 @@ void Metrics::add_http_request(int status) {
     ++http_requests_[std::to_string(status / 100) + "xx"];
 }
 
+void Metrics::add_identity_request(const std::string& grant, const std::string& outcome) {
+    std::lock_guard lock(mutex_);
+    ++identity_requests_[{grant, outcome}];
+}
+
 std::string Metrics::render() const {
     std::ostringstream out;
     std::lock_guard lock(mutex_);
@@ -103,6 +108,11 @@ std::string Metrics::render() const {
            events_dropped_);
     family(out, "exosim_control_requests_total", "counter", "Control API requests, by status class.", "class",
            http_requests_);
+    out << "# HELP exosim_identity_requests_total Sign-in service requests, by grant and outcome.\n"
+        << "# TYPE exosim_identity_requests_total counter\n";
+    for (const auto& [key, n] : identity_requests_)
+        out << "exosim_identity_requests_total{grant=\"" << key.first << "\",outcome=\"" << key.second << "\"} " << n
+            << '\n';
     return out.str();
 }
 

@@ -3,6 +3,7 @@
 // SessionObserver: called on SMTP I/O threads, so each update is a short locked increment.
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -20,6 +21,8 @@ public:
     // Counted by the WebSocket stream when a slow consumer's queue overflowed.
     void add_events_dropped(std::uint64_t n);
     void add_http_request(int status);
+    // One sign-in service request, by grant (or endpoint) and outcome ("ok" or the OAuth error).
+    void add_identity_request(const std::string& grant, const std::string& outcome);
 
     std::string render() const;
 
@@ -38,6 +41,7 @@ private:
     std::uint64_t bytes_in_ = 0;
     std::uint64_t bytes_out_ = 0;
     std::uint64_t events_dropped_ = 0;
+    std::map<std::pair<std::string, std::string>, std::uint64_t> identity_requests_;  // (grant, outcome)
     std::map<std::string, std::uint64_t> http_requests_;    // by status class
     std::unordered_map<std::string, std::size_t> messages_seen_;  // per active session
 };

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "control/identity_requests.hpp"
 #include "control/metrics.hpp"
 #include "control/router.hpp"
 #include "control/services.hpp"
@@ -20,6 +21,7 @@ struct RouteContext {
     // Runtime /config patches that succeeded, merged over services.config() by GET /config.
     std::mutex config_mutex;
     boost::json::object config_overlay;
+    IdentityRequests identity_requests;  // the sign-in service's newest requests
 
     explicit RouteContext(ControlServices s)
         : services(std::move(s)), sessions(services.capture != store::CaptureMode::disk) {}
@@ -30,6 +32,7 @@ void add_exchange_routes(Router& router, RouteContext& ctx);   // tenants, clock
 void add_message_routes(Router& router, RouteContext& ctx);
 void add_session_routes(Router& router, RouteContext& ctx);
 void add_scenario_routes(Router& router, RouteContext& ctx);
+void add_identity_routes(Router& router, RouteContext& ctx);   // sign-in service: approvals, faults, log
 
 // Every route above. GET /api/v1/events (WebSocket) is served by the HTTP server itself; the
 // router answers it 426 for plain HTTP requests.

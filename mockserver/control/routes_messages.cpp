@@ -1,6 +1,5 @@
 // /messages: stored messages (store::MessageStore), their parsed parts and raw bytes.
 #include <algorithm>
-#include <cctype>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -8,19 +7,15 @@
 #include "control/message_parts.hpp"
 #include "control/request_json.hpp"
 #include "control/routes.hpp"
+#include "core/ascii.hpp"
 #include "store/json_text.hpp"
 
 namespace exosim::control {
 
 namespace json = boost::json;
+using core::ascii::iequals;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 json::object meta_object(const store::MessageMeta& meta) {
     json::value v = json::parse(store::meta_to_json(meta));

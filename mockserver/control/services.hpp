@@ -22,6 +22,10 @@
 #include "store/message_store.hpp"
 #include "transport/registry.hpp"
 
+namespace exosim::identity {
+class IdentityService;
+}
+
 namespace exosim::control {
 
 struct ControlServices {
@@ -54,6 +58,9 @@ struct ControlServices {
     std::function<std::size_t()> scenario_connections;
     std::function<std::size_t()> scenario_active;
     std::function<scenario::Findings()> judge_scenario;
+
+    // The sign-in service (app::IdentityRuntime owns it and outlives the API); null: its routes 409.
+    identity::IdentityService* identity = nullptr;
 };
 
 }  // namespace exosim::control

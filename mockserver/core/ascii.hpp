@@ -14,10 +14,17 @@ constexpr bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 constexpr bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 constexpr bool is_non_ascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 constexpr char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+constexpr char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 inline std::string upper(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = to_upper(c);
+    return out;
+}
+
+inline std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = to_lower(c);
     return out;
 }
 
@@ -51,6 +58,23 @@ inline std::optional<std::uint64_t> parse_u64(std::string_view s) {
         v = v * 10 + d;
     }
     return v;
+}
+
+enum class HexCase { lower, upper };
+
+// The two hex digits of one octet, appended to `out` ("0a" or "0A").
+inline void append_hex(std::string& out, unsigned char octet, HexCase letters = HexCase::lower) {
+    const char* digits = letters == HexCase::lower ? "0123456789abcdef" : "0123456789ABCDEF";
+    out += digits[octet >> 4];
+    out += digits[octet & 0xF];
+}
+
+// Every octet of `bytes` as two hex digits.
+inline std::string hex(std::string_view bytes, HexCase letters = HexCase::lower) {
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (char c : bytes) append_hex(out, static_cast<unsigned char>(c), letters);
+    return out;
 }
 
 // RFC 3629 well-formedness (no overlongs, no surrogates, max U+10FFFF).

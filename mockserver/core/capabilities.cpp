@@ -1,28 +1,16 @@
 // Capabilities queries over the EHLO keyword lines (RFC 5321 4.1.1.1).
 #include "core/ascii.hpp"
+#include "core/ehlo_keywords.hpp"
 #include "core/session_policy.hpp"
 
 namespace exosim::core {
 
 namespace {
 
-std::vector<std::string_view> tokens(std::string_view line) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && line[i] == ' ') ++i;
-        std::size_t j = i;
-        while (j < line.size() && line[j] != ' ') ++j;
-        if (j > i) out.push_back(line.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
-
 const std::string* find_keyword(const std::vector<std::string>& lines, std::string_view keyword) {
     for (const auto& line : lines) {
-        auto t = tokens(line);
-        if (!t.empty() && ascii::iequals(t.front(), keyword)) return &line;
+        const auto l = parse_ehlo_line(line);
+        if (l && ascii::iequals(l->keyword, keyword)) return &line;
     }
     return nullptr;
 }
@@ -32,21 +20,18 @@ const std::string* find_keyword(const std::vector<std::string>& lines, std::stri
 bool Capabilities::has(std::string_view keyword) const { return find_keyword(lines, keyword) != nullptr; }
 
 std::vector<std::string> Capabilities::auth_mechanisms() const {
-    std::vector<std::string> out;
     const std::string* line = find_keyword(lines, "AUTH");
-    if (line == nullptr) return out;
-    auto t = tokens(*line);
-    for (std::size_t i = 1; i < t.size(); ++i) out.push_back(ascii::upper(t[i]));
-    return out;
+    if (line == nullptr) return {};
+    return ehlo_auth_mechanisms(*line, false);
 }
 
 // RFC 1870 3: "SIZE" with an optional limit; a missing or zero limit means no fixed maximum.
 std::optional<std::uint64_t> Capabilities::size_limit() const {
     const std::string* line = find_keyword(lines, "SIZE");
     if (line == nullptr) return std::nullopt;
-    auto t = tokens(*line);
-    if (t.size() < 2) return std::nullopt;
-    auto v = ascii::parse_u64(t[1]);
+    const auto l = parse_ehlo_line(*line);
+    if (l->params.empty()) return std::nullopt;
+    auto v = ascii::parse_u64(l->params.front());
     if (!v || *v == 0) return std::nullopt;
     return v;
 }

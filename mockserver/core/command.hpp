@@ -13,6 +13,8 @@ namespace exosim::core {
 enum class Verb { ehlo, helo, mail, rcpt, data, bdat, rset, noop, quit, vrfy, expn, help, starttls, auth, unknown };
 
 std::string_view verb_name(Verb v);
+// The verb a command word names, case-insensitively; Verb::unknown for any other word.
+Verb verb_from_name(std::string_view word);
 
 // RFC 1652/6152/3030 BODY values.
 enum class Body { unspecified, seven_bit, eight_bit_mime, binary_mime };

@@ -203,6 +203,13 @@ CommandError arguments(Command& c) {
 
 }  // namespace
 
+Verb verb_from_name(std::string_view word) {
+    for (const VerbRow& row : verbs) {
+        if (ascii::iequals(row.name, word)) return row.verb;
+    }
+    return Verb::unknown;
+}
+
 CommandParse parse_command(std::string_view line) {
     CommandParse out;
     out.command.raw = std::string(line);

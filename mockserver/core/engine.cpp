@@ -7,6 +7,7 @@
 #include "core/command_parser.hpp"
 #include "core/engine_impl.hpp"
 #include "core/limits.hpp"
+#include "core/rfc_replies.hpp"
 
 namespace exosim::core {
 
@@ -50,7 +51,7 @@ void Engine::Impl::start() {
     const Decision d = policy_.on_connect(state_);
     enter(Phase::ready);
     connect_rejected_ = d.kind == Decision::Kind::reject;
-    answer(d, Reply(220, "Service ready"));
+    answer(d, rfc_replies::service_ready());
     process();
 }
 

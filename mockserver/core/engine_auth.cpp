@@ -2,6 +2,7 @@
 #include "core/ascii.hpp"
 #include "core/command.hpp"
 #include "core/engine_impl.hpp"
+#include "core/rfc_replies.hpp"
 
 namespace exosim::core {
 
@@ -46,14 +47,15 @@ void Impl::sasl_step(SaslExchange::Step step) {
     const Credentials& cred = step.credentials;
     const Decision d = policy_.on_auth(state_, cred);
     const bool ok = d.kind == Decision::Kind::proceed;
+    if (d.note) finding(d.note->rule, d.note->detail);
     events_.push_back(AuthResult{cred.mechanism, cred.user, ok});
     if (ok) {
         state_.auth_identity = cred.user;
         state_.auth_mechanism = cred.mechanism;
-        return answer(d, Reply(235, EnhancedCode{2, 7, 0}, "Authentication successful"));
+        return answer(d, rfc_replies::auth_successful());
     }
     ++state_.auth_failures;
-    const Reply failure = d.reply ? *d.reply : Reply(535, EnhancedCode{5, 7, 8}, "Authentication credentials invalid");
+    const Reply failure = d.reply ? *d.reply : rfc_replies::auth_credentials_invalid();
     state_.last_auth_failure = failure.one_line();
     answer(d, failure);
 }

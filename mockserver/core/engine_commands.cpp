@@ -6,6 +6,7 @@
 #include "core/command_parser.hpp"
 #include "core/engine_impl.hpp"
 #include "core/limits.hpp"
+#include "core/rfc_replies.hpp"
 
 namespace exosim::core {
 
@@ -158,25 +159,25 @@ void Impl::proceed_mail(const Command& c, const Decision& d) {
     state_.envelope.params = c.mail;
     state_.envelope.raw_mail_params = c.params;
     enter(Phase::mail);
-    answer(d, Reply(250, EnhancedCode{2, 1, 0}, "Sender OK"));
+    answer(d, rfc_replies::sender_ok());
 }
 
 void Impl::proceed_rcpt(const Command& c, const Decision& d) {
     state_.envelope.recipients.push_back(Recipient{c.path, c.rcpt});
     enter(Phase::rcpt);
-    answer(d, Reply(250, EnhancedCode{2, 1, 5}, "Recipient OK"));
+    answer(d, rfc_replies::recipient_ok());
 }
 
 void Impl::proceed_data(const Command&, const Decision& d) {
     data_.emplace(settings_.bare_line_endings, message_cap());
     enter(Phase::data);
-    answer(d, Reply(354, "Start mail input; end with <CRLF>.<CRLF>"));
+    answer(d, rfc_replies::start_mail_input());
 }
 
 void Impl::proceed_rset(const Command&, const Decision& d) {
     reset_transaction();
     enter(Phase::ready);
-    answer(d, Reply(250, EnhancedCode{2, 0, 0}, "OK"));
+    answer(d, rfc_replies::ok());
 }
 
 void Impl::proceed_noop(const Command&, const Decision&) { send(policy_.noop(state_)); }
@@ -184,19 +185,18 @@ void Impl::proceed_help(const Command&, const Decision&) { send(policy_.help(sta
 void Impl::proceed_expn(const Command&, const Decision&) { error(ProtocolError::unknown_command); }
 
 void Impl::proceed_vrfy(const Command&, const Decision& d) {
-    // RFC 5321 3.5.3: 252 when the server will not verify but will accept.
-    answer(d, Reply(252, EnhancedCode{2, 5, 0}, "Cannot VRFY user, but will accept message and attempt delivery"));
+    answer(d, rfc_replies::cannot_vrfy());
 }
 
 void Impl::proceed_quit(const Command&, const Decision& d) {
-    answer(d, Reply(221, EnhancedCode{2, 0, 0}, "Service closing transmission channel"));
+    answer(d, rfc_replies::service_closing());
     close();
 }
 
 // RFC 3207 4.2: after the 220 the server forgets everything learned before TLS, and the plaintext
 // that followed STARTTLS in the same buffer is dropped (CVE-2011-0411, SR-01).
 void Impl::proceed_starttls(const Command&, const Decision& d) {
-    answer(d, Reply(220, EnhancedCode{2, 0, 0}, "Ready to start TLS"));
+    answer(d, rfc_replies::ready_to_start_tls());
     if (phase_ == Phase::closed) return;
     if (!pending().empty()) finding("starttls-plaintext-injection", std::to_string(pending().size()) + " octets");
     pos_ = in_.size();

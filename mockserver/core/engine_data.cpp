@@ -2,6 +2,7 @@
 #include "core/command.hpp"
 #include "core/engine_impl.hpp"
 #include "core/limits.hpp"
+#include "core/rfc_replies.hpp"
 
 namespace exosim::core {
 
@@ -106,7 +107,7 @@ void Impl::finish_chunk() {
         return answer(d, Reply{});
     }
     if (!chunk_last_) {
-        return send(Reply(250, EnhancedCode{2, 0, 0}, std::to_string(bdat_size_) + " octets received"));
+        return send(rfc_replies::chunk_received(bdat_size_));
     }
     enter(Phase::ready);
     if (bdat_overflow_) {

@@ -52,20 +52,29 @@ enum class ProtocolError {
 // code: the engine closes after a decision's reply exactly when `close` is set.
 struct Decision {
     enum class Kind { proceed, reject };
+    // Why the policy decided so, when the wire does not say (XOAUTH2: every token failure is the
+    // same 535 5.7.3): the engine records it as a Finding{rule, detail} event.
+    struct Note {
+        std::string rule;
+        std::string detail;
+    };
     Kind kind = Kind::proceed;
     std::optional<Reply> reply;  // nullopt: the engine's default reply for this step
     std::chrono::milliseconds delay{0};  // wait before replying (AUTH tarpit)
     bool close = false;  // close the connection after the reply
     std::optional<TlsAlert> tls_alert;  // mid-DATA only: end TLS with this alert instead of a reply
+    std::optional<Note> note;
 
     static Decision ok() { return {}; }
-    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}, false, std::nullopt}; }
+    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}, false, std::nullopt, std::nullopt}; }
     static Decision reject(Reply r, std::chrono::milliseconds d = {}) {
-        return {Kind::reject, std::move(r), d, false, std::nullopt};
+        return {Kind::reject, std::move(r), d, false, std::nullopt, std::nullopt};
     }
     // Refuse with `r` (typically a 421, RFC 5321 3.8) and close the connection.
-    static Decision close_with(Reply r) { return {Kind::reject, std::move(r), {}, true, std::nullopt}; }
-    static Decision tls_abort(TlsAlert a) { return {Kind::reject, std::nullopt, {}, true, a}; }
+    static Decision close_with(Reply r) {
+        return {Kind::reject, std::move(r), {}, true, std::nullopt, std::nullopt};
+    }
+    static Decision tls_abort(TlsAlert a) { return {Kind::reject, std::nullopt, {}, true, a, std::nullopt}; }
 };
 
 // Credentials extracted from a completed SASL exchange.
@@ -101,7 +110,7 @@ public:
     virtual ~SessionPolicy() = default;
 
     virtual EngineSettings settings(const SessionState&) const { return {}; }
-    // Greeting; reject/disconnect gives e.g. 554 or 421 instead of 220.
+    // Greeting; reject (or close_with) gives e.g. 554 or 421 instead of 220.
     virtual Decision on_connect(const SessionState&) = 0;
     virtual Decision on_ehlo(const SessionState&, std::string_view domain, bool esmtp) = 0;
     // EHLO reply: first line (hostname greeting) and capability lines.

@@ -41,7 +41,10 @@ transport::TlsSettings scripted_settings(const transport::TlsSettings& listener,
     if (script.max && !script.min && settings.min > settings.max) settings.min = core::TlsVersion::tls1_0;
     if (script.min && !script.max && settings.max < settings.min) settings.max = core::TlsVersion::tls1_3;
     if (settings.min > settings.max) throw std::invalid_argument("server.tls: min is above max");
-    if (script.ciphers) settings.ciphers = *script.ciphers;
+    if (script.ciphers) {
+        settings.ciphers = *script.ciphers;
+        settings.legacy_ciphers.clear();  // a scripted list is served on every version
+    }
     return settings;
 }
 

@@ -3,21 +3,43 @@
 #include <algorithm>
 #include <variant>
 
+#include <boost/json.hpp>
+
+#include "core/overloaded.hpp"
+
 namespace exosim::harness {
 
 using Kind = scenario::TraceEntry::Kind;
-
-namespace {
-template <class... F>
-struct Overloaded : F... {
-    using F::operator()...;
-};
-}  // namespace
 
 TraceBuilder::TraceBuilder(std::string session_id, std::string listener) {
     trace_.session_id = std::move(session_id);
     trace_.listener = std::move(listener);
 }
+
+namespace {
+
+// The transport's JSON summary (transport/evidence.hpp) as one transcript line.
+std::string client_hello_line(std::string_view json) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(json, ec);
+    if (ec || !v.is_object()) return std::string(json);
+    const boost::json::object& o = v.as_object();
+    auto text = [&](const char* key) {
+        const boost::json::value* x = o.if_contains(key);
+        return x && x->is_string() ? std::string(x->as_string()) : std::string("-");
+    };
+    auto list = [&](const char* key) {
+        std::string out;
+        if (const boost::json::value* x = o.if_contains(key); x && x->is_array())
+            for (const auto& item : x->as_array())
+                if (item.is_string()) out += (out.empty() ? "" : " ") + std::string(item.as_string());
+        return out.empty() ? std::string("-") : out;
+    };
+    return "versions " + list("versions") + "; suites " + list("ciphers") + "; SNI " + text("sni") + "; ALPN " +
+           list("alpn") + "; JA3 " + text("ja3") + "; JA4 " + text("ja4");
+}
+
+}  // namespace
 
 void TraceBuilder::push(Kind kind, std::chrono::milliseconds at, std::string detail) {
     scenario::TraceEntry entry{kind, at, {}, std::move(detail), false};
@@ -41,8 +63,9 @@ void TraceBuilder::add(const transport::TimedEvent& event) {
 
 void TraceBuilder::note(const transport::TransportNote& n, std::chrono::milliseconds at) {
     namespace note = transport::note;
-    std::visit(Overloaded{
+    std::visit(core::Overloaded{
                    [&](const note::TlsEstablished& t) { push(Kind::tls_started, at, t.version); },
+                   [&](const note::ClientHello& h) { push(Kind::client_hello, at, client_hello_line(h.summary_json)); },
                    [&](const note::TlsFailed& f) { push(Kind::tls_failed, at, f.reason); },
                    [&](const note::Timeout& t) {
                        // The handshake deadline is a failed handshake as far as the client is concerned.

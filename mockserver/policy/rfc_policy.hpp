@@ -24,15 +24,6 @@ struct RfcPolicyConfig {
     core::EngineSettings engine;                 // tls_available is copied over engine.tls_available
 };
 
-// The catalogue of RFC texts for every engine-detected protocol error.
-core::Reply rfc_reply(core::ProtocolError e);
-
-// ../shared/reference/security-tests.md SR-23 (connection flood; Postfix anvil): a connection over
-// a concurrency limit gets "421 4.7.0" before the greeting. The transport sends it for every
-// profile, before any policy exists; Exchange's own text for this is not evidenced
-// (exchange-online-smtp.md open question 15), so the RFC baseline wording serves all.
-core::Reply too_many_connections();
-
 class RfcPolicy : public core::SessionPolicy {
 public:
     explicit RfcPolicy(RfcPolicyConfig config);

@@ -5,16 +5,11 @@
 #include <algorithm>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 namespace exosim::policy {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
-    return out;
-}
+using core::ascii::iequals;
 
 std::string_view domain_of(std::string_view address) {
     const auto at = address.rfind('@');
@@ -22,8 +17,6 @@ std::string_view domain_of(std::string_view address) {
 }
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 
 // Parses an IPv4 or IPv6 address (brackets and an "IPv6:" tag tolerated) into 16 bytes.
 bool parse_address(std::string_view text, std::array<std::uint8_t, 16>& out, bool& v6) {
@@ -134,6 +127,21 @@ const MailboxAccount* Directory::find_mailbox(std::string_view address) const {
     return t == nullptr ? nullptr : t->find_mailbox(address);
 }
 
+MailboxAccount* Directory::find_mailbox(std::string_view address) {
+    return const_cast<MailboxAccount*>(std::as_const(*this).find_mailbox(address));
+}
+
+const Tenant* Directory::find_tenant(std::string_view name_or_domain) const {
+    for (const auto& t : tenants) {
+        if (iequals(t.name, name_or_domain) || t.accepts_domain(name_or_domain)) return &t;
+    }
+    return nullptr;
+}
+
+Tenant* Directory::find_tenant(std::string_view name_or_domain) {
+    return const_cast<Tenant*>(std::as_const(*this).find_tenant(name_or_domain));
+}
+
 bool Directory::is_blocked(std::string_view seen_address) const {
     return std::any_of(blocked_ips.begin(), blocked_ips.end(),
                        [&](const IpRange& r) { return r.contains(seen_address); });
@@ -202,6 +210,11 @@ Tenant contoso() {
     t.mailboxes.push_back(mailbox("alice@contoso.com", ""));
     t.mailboxes.push_back(mailbox("bob@contoso.com", ""));
     t.mailboxes.push_back(mailbox("noreply@contoso.com", ""));
+    // Issue 14: sign-in test users of the Entra stand-in; they are mailboxes with SMTP AUTH on.
+    t.mailboxes.push_back(mailbox("mfa@contoso.com", "Mfa-Pass-1", SmtpAuthSetting::enabled));
+    auto blocked = mailbox("blocked@contoso.com", "Blocked-Pass-1", SmtpAuthSetting::enabled);
+    blocked.conditional_access_blocked = true;
+    t.mailboxes.push_back(blocked);
     InboundConnector c;
     c.name = "contoso-devices";
     c.source_ip_ranges = {*IpRange::parse("203.0.113.10/32")};

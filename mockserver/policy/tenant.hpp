@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.hpp"
+
 namespace exosim::policy {
 
 // Per-mailbox SmtpClientAuthenticationDisabled: $false / $true / $null (reference §4, tri-state).
@@ -53,6 +55,9 @@ struct MailboxAccount {
     bool licensed = true;
     SmtpAuthSetting smtp_auth = SmtpAuthSetting::inherit;
     std::vector<std::string> send_as;  // addresses this mailbox may send as
+    // Mailboxes this mailbox's user has FullAccess on (Add-MailboxPermission; a shared mailbox):
+    // a delegated XOAUTH2 token of this user may name them in user= (issue 14).
+    std::vector<std::string> full_access;
     bool locked = false;               // account locked (smart lockout / admin)
     bool conditional_access_blocked = false;
 };
@@ -61,6 +66,9 @@ struct InboundConnector {
     std::string name;
     std::vector<IpRange> source_ip_ranges;
     std::string certificate_domain;  // must be an accepted domain of the tenant; empty: none
+    // PEM file of a CA (a device vendor's) whose client certificates the MX also verifies, as
+    // Exchange accepts any CA it trusts; empty: exosim's CA only. Loaded by the transport.
+    std::string trusted_ca;
     bool require_tls = false;
 };
 
@@ -98,6 +106,11 @@ struct Directory {
     // The tenant owning `address` by its domain, whether or not the mailbox exists.
     const Tenant* tenant_for_address(std::string_view address) const;
     const MailboxAccount* find_mailbox(std::string_view address) const;
+    MailboxAccount* find_mailbox(std::string_view address);
+    // The tenant named `name_or_domain` or accepting it as a domain (the control API's and the
+    // scenario overrides' way to name a tenant).
+    const Tenant* find_tenant(std::string_view name_or_domain) const;
+    Tenant* find_tenant(std::string_view name_or_domain);
     bool is_blocked(std::string_view seen_address) const;
     const std::string* spf_record(std::string_view domain) const;
 
@@ -108,8 +121,8 @@ struct Directory {
 // The embedded default of issue 3 (documented in the README).
 Directory default_directory();
 
-// Lower-cases ASCII; addresses and domains compare this way.
-std::string lower(std::string_view s);
+// Addresses and domains compare ASCII-lower-cased.
+using core::ascii::lower;
 // "local@domain" -> "domain" (empty when there is no '@').
 std::string_view domain_of(std::string_view address);
 

@@ -22,6 +22,14 @@ bool bool_value(std::string_view key, std::string_view value) {
     bad_value(key, value, "true or false");
 }
 
+// The keys of a field table, in table order.
+template <class Field>
+std::vector<std::string_view> keys_of(const std::vector<Field>& fields) {
+    std::vector<std::string_view> out;
+    for (const Field& f : fields) out.push_back(f.key);
+    return out;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -82,88 +90,150 @@ std::optional<ExternalRelayReply> parse_external_relay_reply(std::string_view te
     return std::nullopt;
 }
 
+namespace {
+
+// One row per tenant setting: its key and how it reads and writes the value as text.
+struct TenantSettingField {
+    std::string_view key;
+    std::string (*get)(const TenantSettings&);
+    void (*set)(TenantSettings&, std::string_view key, std::string_view value);
+};
+
+template <bool TenantSettings::*member>
+constexpr TenantSettingField flag(std::string_view key) {
+    return {key, [](const TenantSettings& s) { return std::string(s.*member ? "true" : "false"); },
+            [](TenantSettings& s, std::string_view k, std::string_view v) { s.*member = bool_value(k, v); }};
+}
+
+// Reference §11: RecipientLimits is 1..1000 per mailbox.
+void set_recipients_per_message(TenantSettings& s, std::string_view key, std::string_view value) {
+    const std::string_view v = trim(value);
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > 1000)
+        bad_value(key, value, "a number from 1 to 1000");
+    s.recipients_per_message = n;
+}
+
+void set_reply_style(TenantSettings& s, std::string_view key, std::string_view value) {
+    auto r = parse_reply_style(value);
+    if (!r) bad_value(key, value, "current or legacy");
+    s.reply_style = *r;
+}
+
+void set_external_relay_reply(TenantSettings& s, std::string_view key, std::string_view value) {
+    auto r = parse_external_relay_reply(value);
+    if (!r) bad_value(key, value, "tenant_attribution, relay_access_denied or unable_to_relay");
+    s.external_relay_reply = *r;
+}
+
+const std::vector<TenantSettingField>& tenant_setting_fields() {
+    static const std::vector<TenantSettingField> fields = {
+        flag<&TenantSettings::smtp_auth_disabled>("smtp_auth_disabled"),
+        flag<&TenantSettings::security_defaults>("security_defaults"),
+        flag<&TenantSettings::basic_auth_allowed>("basic_auth_allowed"),
+        flag<&TenantSettings::basic_auth_retired>("basic_auth_retired"),
+        flag<&TenantSettings::reject_direct_send>("reject_direct_send"),
+        flag<&TenantSettings::allow_legacy_tls>("allow_legacy_tls"),
+        {"recipients_per_message", [](const TenantSettings& s) { return std::to_string(s.recipients_per_message); },
+         set_recipients_per_message},
+        {"reply_style", [](const TenantSettings& s) { return std::string(reply_style_name(s.reply_style)); },
+         set_reply_style},
+        {"external_relay_reply",
+         [](const TenantSettings& s) { return std::string(external_relay_reply_name(s.external_relay_reply)); },
+         set_external_relay_reply},
+    };
+    return fields;
+}
+
+const TenantSettingField* find_tenant_setting(std::string_view key) {
+    for (const TenantSettingField& f : tenant_setting_fields()) {
+        if (f.key == key) return &f;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 const std::vector<std::string_view>& tenant_setting_keys() {
-    static const std::vector<std::string_view> keys = {
-        "smtp_auth_disabled", "security_defaults",      "basic_auth_allowed", "basic_auth_retired",
-        "reject_direct_send", "allow_legacy_tls",       "recipients_per_message", "reply_style",
-        "external_relay_reply"};
+    static const std::vector<std::string_view> keys = keys_of(tenant_setting_fields());
     return keys;
 }
 
 void set_tenant_setting(TenantSettings& s, std::string_view key, std::string_view value) {
-    if (key == "smtp_auth_disabled") s.smtp_auth_disabled = bool_value(key, value);
-    else if (key == "security_defaults") s.security_defaults = bool_value(key, value);
-    else if (key == "basic_auth_allowed") s.basic_auth_allowed = bool_value(key, value);
-    else if (key == "basic_auth_retired") s.basic_auth_retired = bool_value(key, value);
-    else if (key == "reject_direct_send") s.reject_direct_send = bool_value(key, value);
-    else if (key == "allow_legacy_tls") s.allow_legacy_tls = bool_value(key, value);
-    else if (key == "recipients_per_message") {
-        // Reference §11: RecipientLimits is 1..1000 per mailbox.
-        const std::string_view v = trim(value);
-        std::size_t n = 0;
-        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        if (ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > 1000)
-            bad_value(key, value, "a number from 1 to 1000");
-        s.recipients_per_message = n;
-    } else if (key == "reply_style") {
-        auto r = parse_reply_style(value);
-        if (!r) bad_value(key, value, "current or legacy");
-        s.reply_style = *r;
-    } else if (key == "external_relay_reply") {
-        auto r = parse_external_relay_reply(value);
-        if (!r) bad_value(key, value, "tenant_attribution, relay_access_denied or unable_to_relay");
-        s.external_relay_reply = *r;
-    } else {
+    const TenantSettingField* f = find_tenant_setting(key);
+    if (f == nullptr) {
         throw std::invalid_argument("unknown tenant setting '" + std::string(key) +
                                     "' (known: " + join(tenant_setting_keys()) + ")");
     }
+    f->set(s, key, value);
 }
 
 std::string tenant_setting_text(const TenantSettings& s, std::string_view key) {
-    auto b = [](bool v) { return std::string(v ? "true" : "false"); };
-    if (key == "smtp_auth_disabled") return b(s.smtp_auth_disabled);
-    if (key == "security_defaults") return b(s.security_defaults);
-    if (key == "basic_auth_allowed") return b(s.basic_auth_allowed);
-    if (key == "basic_auth_retired") return b(s.basic_auth_retired);
-    if (key == "reject_direct_send") return b(s.reject_direct_send);
-    if (key == "allow_legacy_tls") return b(s.allow_legacy_tls);
-    if (key == "recipients_per_message") return std::to_string(s.recipients_per_message);
-    if (key == "reply_style") return std::string(reply_style_name(s.reply_style));
-    if (key == "external_relay_reply") return std::string(external_relay_reply_name(s.external_relay_reply));
-    throw std::invalid_argument("unknown tenant setting '" + std::string(key) + "'");
+    const TenantSettingField* f = find_tenant_setting(key);
+    if (f == nullptr) throw std::invalid_argument("unknown tenant setting '" + std::string(key) + "'");
+    return f->get(s);
 }
 
+namespace {
+
+// One row per mailbox field: its key and how it writes the value from text.
+struct MailboxField {
+    std::string_view key;
+    void (*set)(MailboxAccount&, std::string_view key, std::string_view value);
+};
+
+template <bool MailboxAccount::*member>
+constexpr MailboxField mailbox_flag(std::string_view key) {
+    return {key, [](MailboxAccount& m, std::string_view k, std::string_view v) { m.*member = bool_value(k, v); }};
+}
+
+void set_smtp_auth(MailboxAccount& m, std::string_view key, std::string_view value) {
+    auto a = parse_smtp_auth(value);
+    if (!a) bad_value(key, value, "inherit, enabled or disabled");
+    m.smtp_auth = *a;
+}
+
+// Comma-separated addresses; empty items are skipped.
+void set_send_as(MailboxAccount& m, std::string_view key, std::string_view value) {
+    m.send_as.clear();
+    std::string_view rest = value;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string_view item = trim(rest.substr(0, comma));
+        if (!item.empty()) {
+            if (domain_of(item).empty()) bad_value(key, item, "an address (local@domain)");
+            m.send_as.emplace_back(item);
+        }
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+}
+
+const std::vector<MailboxField>& mailbox_fields() {
+    static const std::vector<MailboxField> fields = {
+        {"password", [](MailboxAccount& m, std::string_view, std::string_view v) { m.password = std::string(v); }},
+        mailbox_flag<&MailboxAccount::licensed>("licensed"),
+        {"smtp_auth", set_smtp_auth},
+        {"send_as", set_send_as},
+        mailbox_flag<&MailboxAccount::locked>("locked"),
+        mailbox_flag<&MailboxAccount::conditional_access_blocked>("conditional_access_blocked"),
+    };
+    return fields;
+}
+
+}  // namespace
+
 const std::vector<std::string_view>& mailbox_field_keys() {
-    static const std::vector<std::string_view> keys = {"password", "licensed", "smtp_auth", "send_as", "locked",
-                                                       "conditional_access_blocked"};
+    static const std::vector<std::string_view> keys = keys_of(mailbox_fields());
     return keys;
 }
 
 void set_mailbox_field(MailboxAccount& m, std::string_view key, std::string_view value) {
-    if (key == "password") m.password = std::string(value);
-    else if (key == "licensed") m.licensed = bool_value(key, value);
-    else if (key == "locked") m.locked = bool_value(key, value);
-    else if (key == "conditional_access_blocked") m.conditional_access_blocked = bool_value(key, value);
-    else if (key == "smtp_auth") {
-        auto a = parse_smtp_auth(value);
-        if (!a) bad_value(key, value, "inherit, enabled or disabled");
-        m.smtp_auth = *a;
-    } else if (key == "send_as") {
-        m.send_as.clear();
-        std::string_view rest = value;
-        while (!rest.empty()) {
-            const auto comma = rest.find(',');
-            const std::string_view item = trim(rest.substr(0, comma));
-            if (!item.empty()) {
-                if (domain_of(item).empty()) bad_value(key, item, "an address (local@domain)");
-                m.send_as.emplace_back(item);
-            }
-            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-        }
-    } else {
-        throw std::invalid_argument("unknown mailbox field '" + std::string(key) +
-                                    "' (known: " + join(mailbox_field_keys()) + ")");
+    for (const MailboxField& f : mailbox_fields()) {
+        if (f.key == key) return f.set(m, key, value);
     }
+    throw std::invalid_argument("unknown mailbox field '" + std::string(key) + "' (known: " + join(mailbox_field_keys()) +
+                                ")");
 }
 
 }  // namespace exosim::policy

@@ -18,6 +18,11 @@ std::string_view token_status_name(TokenStatus s) {
         case TokenStatus::wrong_audience: return "wrong_audience";
         case TokenStatus::wrong_user: return "wrong_user";
         case TokenStatus::wrong_scope: return "wrong_scope";
+        case TokenStatus::bad_signature: return "bad_signature";
+        case TokenStatus::wrong_issuer: return "wrong_issuer";
+        case TokenStatus::wrong_tenant: return "wrong_tenant";
+        case TokenStatus::not_yet_valid: return "not_yet_valid";
+        case TokenStatus::wrong_role: return "wrong_role";
     }
     return "bad";
 }
@@ -201,16 +206,18 @@ std::optional<TokenClaims> TokenIssuer::decode(std::string_view token) const {
     return c;
 }
 
-TokenStatus TokenIssuer::verify(std::string_view token, std::string_view expected_user, const Clock& clock) const {
+TokenCheck TokenIssuer::check(std::string_view token, std::string_view expected_user, const Clock& clock) const {
     const auto c = decode(token);
-    if (!c) return TokenStatus::bad;
-    if (unix_seconds(clock) >= c->exp) return TokenStatus::expired;
+    if (!c) return {TokenStatus::bad, "HS256 token malformed or signed with another secret"};
+    if (unix_seconds(clock) >= c->exp) return {TokenStatus::expired, "exp " + std::to_string(c->exp) + " has passed"};
     if (c->aud != "https://outlook.office.com" && c->aud != "https://outlook.office365.com") {
-        return TokenStatus::wrong_audience;
+        return {TokenStatus::wrong_audience, "aud \"" + c->aud + "\" is not https://outlook.office.com"};
     }
-    if (!has_scope(c->scp)) return TokenStatus::wrong_scope;
-    if (lower(c->sub) != lower(expected_user)) return TokenStatus::wrong_user;
-    return TokenStatus::ok;
+    if (!has_scope(c->scp)) return {TokenStatus::wrong_scope, "scp \"" + c->scp + "\" lacks SMTP.Send"};
+    if (lower(c->sub) != lower(expected_user)) {
+        return {TokenStatus::wrong_user, "user= " + std::string(expected_user) + " is not sub " + c->sub};
+    }
+    return {};
 }
 
 }  // namespace exosim::policy

@@ -12,15 +12,30 @@
 
 namespace exosim::policy {
 
-enum class TokenStatus { ok, bad, expired, wrong_audience, wrong_user, wrong_scope };
+enum class TokenStatus {
+    ok, bad, expired, wrong_audience, wrong_user, wrong_scope,
+    bad_signature, wrong_issuer, wrong_tenant, not_yet_valid, wrong_role,
+};
 std::string_view token_status_name(TokenStatus s);
 
-// The seam policies use; the app may inject another implementation (e.g. OpenSSL-backed).
+// A verdict with the reason a vendor needs ("aud \"https://graph.microsoft.com\" is not
+// https://outlook.office.com"). The wire never shows the reason (always 535 5.7.3); the session's
+// events do.
+struct TokenCheck {
+    TokenStatus status = TokenStatus::ok;
+    std::string reason;  // empty when ok
+    bool ok() const { return status == TokenStatus::ok; }
+};
+
+// The seam policies use; the app injects the sign-in service's verifier (RS256, OpenSSL-backed).
 class TokenVerifier {
 public:
     virtual ~TokenVerifier() = default;
-    // `expected_user` is the XOAUTH2 "user=" value; compared case-insensitively with sub.
-    virtual TokenStatus verify(std::string_view token, std::string_view expected_user, const Clock& clock) const = 0;
+    // `expected_user` is the XOAUTH2 "user=" value.
+    virtual TokenCheck check(std::string_view token, std::string_view expected_user, const Clock& clock) const = 0;
+    TokenStatus verify(std::string_view token, std::string_view expected_user, const Clock& clock) const {
+        return check(token, expected_user, clock).status;
+    }
 };
 
 struct TokenClaims {
@@ -42,7 +57,7 @@ public:
 
     std::string mint(std::string_view user, std::chrono::seconds ttl, const Clock& clock) const;
     std::string mint(const TokenClaims& claims) const;
-    TokenStatus verify(std::string_view token, std::string_view expected_user, const Clock& clock) const override;
+    TokenCheck check(std::string_view token, std::string_view expected_user, const Clock& clock) const override;
     // Claims of a correctly signed token (nullopt when malformed or forged); expiry not checked.
     std::optional<TokenClaims> decode(std::string_view token) const;
 

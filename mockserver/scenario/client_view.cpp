@@ -1,10 +1,10 @@
 #include "scenario/client_view.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <deque>
 #include <string_view>
 
+#include "core/ascii.hpp"
 #include "scenario/wire_bytes.hpp"
 
 namespace exosim::scenario {
@@ -20,23 +20,16 @@ struct Waiting {
     std::size_t index = 0;  // line or body index
 };
 
-bool starts_with_ci(std::string_view s, std::string_view word) {
-    if (s.size() < word.size()) return false;
-    for (std::size_t i = 0; i < word.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(s[i])) != word[i]) return false;
-    return true;
-}
-
 // RFC 3030 2: "BDAT" SP chunk-size [ SP end-marker ].
 void parse_bdat(std::string_view text, std::size_t& size, bool& last) {
     size = 0;
     last = false;
     std::size_t i = 4;
     while (i < text.size() && text[i] == ' ') ++i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && size < (1u << 30))
+    while (i < text.size() && core::ascii::is_digit(text[i]) && size < (1u << 30))
         size = size * 10 + static_cast<std::size_t>(text[i++] - '0');
     while (i < text.size() && text[i] == ' ') ++i;
-    last = starts_with_ci(text.substr(i), "LAST");
+    last = core::ascii::istarts_with(text.substr(i), "LAST");
 }
 
 class Builder {
@@ -51,10 +44,9 @@ private:
     void on_server(const TraceEntry& e, std::size_t i);
     void on_tls_started(const TraceEntry& e, std::size_t i);
     void drain();
-    bool take_line(ClientLine::Kind kind);
+    bool take_line(ClientLine::Kind kind, bool end);
     bool take_body();
     bool take_bdat();
-    void take_unterminated(ClientLine::Kind kind);
     void add_line(ClientLine line);
     void start_bdat(ClientLine& line, std::size_t index);
     void append_body(std::size_t n);
@@ -126,8 +118,7 @@ void Builder::on_tls_started(const TraceEntry& e, std::size_t i) {
     discarding_ = true;
     hold_ = false;
     mode_ = Mode::command;
-    while (take_line(ClientLine::Kind::command)) {}
-    if (!client_.empty()) take_unterminated(ClientLine::Kind::command);
+    while (take_line(ClientLine::Kind::command, true)) {}
     discarding_ = false;
     for (const Waiting& w : queue_)  // pipelined after STARTTLS: never answered, thrown away
         if (w.what == Waiting::What::line) view_.lines[w.index].discarded = true;
@@ -135,7 +126,7 @@ void Builder::on_tls_started(const TraceEntry& e, std::size_t i) {
     hold_ = false;
     mode_ = Mode::command;
     const bool upgrade = std::any_of(view_.lines.begin(), view_.lines.end(),
-                                     [](const ClientLine& l) { return l.verb == "STARTTLS"; });
+                                     [](const ClientLine& l) { return l.verb == core::Verb::starttls; });
     view_.markers.push_back({e.kind, e.detail, e.t, {i, 0}, upgrade, true});
 }
 
@@ -143,10 +134,10 @@ void Builder::drain() {
     while (!hold_) {
         switch (mode_) {
         case Mode::command:
-            if (take_tls_records() || !take_line(ClientLine::Kind::command)) return;
+            if (take_tls_records() || !take_line(ClientLine::Kind::command, false)) return;
             break;
         case Mode::auth_line:
-            if (!take_line(ClientLine::Kind::auth_response)) return;
+            if (!take_line(ClientLine::Kind::auth_response, false)) return;
             mode_ = Mode::command;
             hold_ = true;  // the AUTH again waits for the server's next reply
             break;
@@ -160,35 +151,28 @@ void Builder::drain() {
     }
 }
 
-bool Builder::take_line(ClientLine::Kind kind) {
+// One client line: up to LF (CRLF or bare LF), or, at `end` (TLS start, close), the bytes left
+// without an ending. False when there is no such line.
+bool Builder::take_line(ClientLine::Kind kind, bool end) {
     const std::size_t lf = client_.bytes().find('\n');
-    if (lf == std::string::npos) return false;
-    const WireSegment meta = client_.at(lf);
+    if (lf == std::string::npos && (!end || client_.empty())) return false;
+    const std::size_t size = lf == std::string::npos ? client_.bytes().size() : lf + 1;
+    const WireSegment meta = client_.at(size - 1);
     ClientLine line;
     line.kind = kind;
-    const bool crlf = lf > 0 && client_.bytes()[lf - 1] == '\r';
-    line.text = client_.bytes().substr(0, crlf ? lf - 1 : lf);
-    line.ending = crlf ? "\r\n" : "\n";
+    line.text = client_.bytes().substr(0, size);
+    if (lf != std::string::npos) {
+        const bool crlf = lf > 0 && client_.bytes()[lf - 1] == '\r';
+        line.text.resize(crlf ? lf - 1 : lf);
+        line.ending = crlf ? "\r\n" : "\n";
+    }
     line.t = meta.t;
     line.tls = meta.tls;
     line.read = meta.read;
     line.pos = client_.pos_at(0);
-    client_.drop(lf + 1);
+    client_.drop(size);
     add_line(std::move(line));
     return true;
-}
-
-void Builder::take_unterminated(ClientLine::Kind kind) {
-    const WireSegment meta = client_.at(client_.bytes().size() - 1);
-    ClientLine line;
-    line.kind = kind;
-    line.text = client_.bytes();
-    line.t = meta.t;
-    line.tls = meta.tls;
-    line.read = meta.read;
-    line.pos = client_.pos_at(0);
-    client_.drop(client_.bytes().size());
-    add_line(std::move(line));
 }
 
 void Builder::add_line(ClientLine line) {
@@ -197,15 +181,16 @@ void Builder::add_line(ClientLine line) {
     line.discarded = discarding_;
     const std::size_t index = view_.lines.size();
     if (line.kind == ClientLine::Kind::command) {
-        line.verb = command_verb(line.text);
+        line.word = command_verb(line.text);
+        line.verb = core::verb_from_name(line.word);
         line.before_greeting = !queue_.empty() && queue_.front().what == Waiting::What::greeting;
         line.pipelined = std::any_of(queue_.begin(), queue_.end(),
                                      [](const Waiting& w) { return w.what != Waiting::What::greeting; });
         if (!discarding_) {
             queue_.push_back({Waiting::What::line, index});
             last_command_ = index;
-            hold_ = line.verb == "AUTH" || line.verb == "DATA";
-            if (line.verb == "BDAT") start_bdat(line, index);
+            hold_ = line.verb == core::Verb::auth || line.verb == core::Verb::data;
+            if (line.verb == core::Verb::bdat) start_bdat(line, index);
         }
     }
     view_.lines.push_back(std::move(line));
@@ -294,7 +279,7 @@ bool Builder::take_tls_records() {
 void Builder::finish_client() {
     if (mode_ == Mode::command && !hold_) take_tls_records();
     if (client_.empty()) return;
-    const bool data_unanswered = hold_ && view_.lines[last_command_].verb == "DATA";
+    const bool data_unanswered = hold_ && view_.lines[last_command_].verb == core::Verb::data;
     if (data_unanswered || mode_ == Mode::data) {
         // Bytes after a DATA that never got its reply: the client meant them as the body.
         if (data_unanswered) {
@@ -311,8 +296,7 @@ void Builder::finish_client() {
     const auto kind = hold_ ? ClientLine::Kind::auth_response : ClientLine::Kind::command;
     hold_ = false;
     mode_ = Mode::command;
-    while (take_line(kind)) {}
-    if (!client_.empty()) take_unterminated(kind);
+    while (take_line(kind, true)) {}
 }
 
 // Tolerant RFC 5321 4.2 splitting: a line that is not "ddd", "ddd " or "ddd-" ends the reply it
@@ -321,8 +305,8 @@ void Builder::add_reply_line(std::string_view raw, WirePos pos, const WireSegmen
     const bool crlf = raw.size() >= 2 && raw[raw.size() - 2] == '\r';
     const std::string_view text = raw.substr(0, raw.size() - (crlf ? 2 : 1));
     const bool coded = text.size() >= 3 && text[0] >= '2' && text[0] <= '5' &&
-                       std::isdigit(static_cast<unsigned char>(text[1])) &&
-                       std::isdigit(static_cast<unsigned char>(text[2])) &&
+                       core::ascii::is_digit(text[1]) &&
+                       core::ascii::is_digit(text[2]) &&
                        (text.size() == 3 || text[3] == ' ' || text[3] == '-');
     const int code = coded ? std::stoi(std::string(text.substr(0, 3))) : 0;
     if (!reply_) {
@@ -389,7 +373,7 @@ void Builder::on_reply(std::size_t r) {
     ClientLine& line = view_.lines[w.index];
     rep.answers = w.index;
     const bool held = hold_ && last_command_ == w.index;
-    if (line.verb == "AUTH" && rep.code == 334) {  // RFC 4954 4: the next client line answers it
+    if (line.verb == core::Verb::auth && rep.code == 334) {  // RFC 4954 4: the next client line answers it
         if (held) {
             hold_ = false;
             mode_ = Mode::auth_line;
@@ -399,7 +383,7 @@ void Builder::on_reply(std::size_t r) {
     queue_.pop_front();
     line.reply = r;
     if (held) hold_ = false;
-    if (line.verb == "DATA" && rep.code == 354 && held) {
+    if (line.verb == core::Verb::data && rep.code == 354 && held) {
         Body b;
         b.command = w.index;
         b.tls = line.tls;
@@ -408,7 +392,7 @@ void Builder::on_reply(std::size_t r) {
         view_.bodies.push_back(std::move(b));
         mode_ = Mode::data;
     }
-    if (line.verb == "BDAT" && line.body && view_.bodies[*line.body].terminated) {
+    if (line.verb == core::Verb::bdat && line.body && view_.bodies[*line.body].terminated) {
         rep.body = line.body;
         view_.bodies[*line.body].reply = r;
     }
@@ -423,7 +407,7 @@ std::string command_verb(std::string_view line) {
     while (i < line.size() && line[i] == ' ') ++i;
     std::string verb;
     for (; i < line.size() && line[i] != ' ' && line[i] != '\r'; ++i)
-        verb += static_cast<char>(std::toupper(static_cast<unsigned char>(line[i])));
+        verb += core::ascii::to_upper(line[i]);
     return verb;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/command.hpp"
 #include "scenario/trace.hpp"
 
 namespace exosim::scenario {
@@ -34,7 +35,8 @@ struct ClientLine {
     Kind kind = Kind::command;
     std::string text;                   // without the line ending
     std::string ending;                 // "\r\n", "\n", or "" when the connection ended mid-line
-    std::string verb;                   // upper-cased first word of a command ("MAIL"), else empty
+    core::Verb verb = core::Verb::unknown;  // the command's verb; unknown for other words and SASL lines
+    std::string word;                   // upper-cased first word of a command ("MAIL"), else empty
     Millis t{0};                        // time of the read that completed the line
     bool tls = false;
     std::size_t read = 0;               // 1-based client read that completed the line

@@ -120,6 +120,13 @@ RunResult run_of(const json::object& o) {
     return r;
 }
 
+ShardInfo shard_info_of(const json::object& o) {
+    ShardInfo info{o.at("index").to_number<unsigned>(), o.at("count").to_number<unsigned>(), str_list(o, "suite_ids")};
+    if (info.count == 0 || info.index == 0 || info.index > info.count)
+        throw std::invalid_argument("shard index " + std::to_string(info.index) + " of " + std::to_string(info.count));
+    return info;
+}
+
 }  // namespace
 
 std::string results_json(const SuiteResult& s) {
@@ -127,8 +134,11 @@ std::string results_json(const SuiteResult& s) {
     for (const RunResult& r : s.runs) runs.emplace_back(run_json(r));
     const json::object summary{{"total", s.runs.size()}, {"pass", s.count(Verdict::pass)}, {"fail", s.count(Verdict::fail)},
                                {"error", s.count(Verdict::error)}, {"skipped", s.count(Verdict::skipped)}};
-    const json::object doc{{"schema", schema}, {"suite", text(s.name)}, {"started_at", text(s.started_at)},
-                           {"duration_ms", s.duration.count()}, {"summary", summary}, {"scenarios", std::move(runs)}};
+    json::object doc{{"schema", schema}, {"suite", text(s.name)}, {"started_at", text(s.started_at)},
+                     {"duration_ms", s.duration.count()}, {"summary", summary}};
+    if (s.shard)
+        doc["shard"] = json::object{{"index", s.shard->index}, {"count", s.shard->count}, {"suite_ids", strings(s.shard->suite_ids)}};
+    doc["scenarios"] = std::move(runs);
     return json::serialize(doc) + "\n";
 }
 
@@ -136,8 +146,9 @@ SuiteResult parse_results_json(std::string_view input) {
     try {
         const json::object doc = json::parse(input).as_object();
         if (doc.at("schema").as_string() != schema) throw std::invalid_argument("not an exosim.results/1 document");
-        SuiteResult s{str(doc, "suite"), str(doc, "started_at"), std::chrono::milliseconds(doc.at("duration_ms").to_number<long long>()), {}};
+        SuiteResult s{str(doc, "suite"), str(doc, "started_at"), std::chrono::milliseconds(doc.at("duration_ms").to_number<long long>()), {}, std::nullopt};
         for (const json::value& v : doc.at("scenarios").as_array()) s.runs.push_back(run_of(v.as_object()));
+        if (const json::value* shard = doc.if_contains("shard")) s.shard = shard_info_of(shard->as_object());
         return s;
     } catch (const std::invalid_argument&) {
         throw;

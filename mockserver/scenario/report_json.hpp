@@ -6,6 +6,7 @@
 //   "schema": "exosim.results/1",
 //   "suite": "printer-certification", "started_at": "2025-01-01T00:00:00Z", "duration_ms": 1234,
 //   "summary": {"total": 3, "pass": 1, "fail": 1, "error": 1, "skipped": 0},
+//   "shard": {"index": 2, "count": 4, "suite_ids": ["...", ...]},   // only from --shard I/N
 //   "scenarios": [{
 //     "id": "cc-01-strip-starttls", "title": "...", "source_file": "...", "tags": ["CC-01"],
 //     "verdict": "pass|fail|error|skipped", "error": "",          // error: why the harness broke

@@ -37,11 +37,20 @@ struct RunResult {
     std::vector<ConnectionTranscript> transcripts;
 };
 
+// What a `certify --shard I/N` run was split from: what `exosim report merge` checks shards
+// against (together they must hold every one of `suite_ids`, each once).
+struct ShardInfo {
+    unsigned index = 1;                         // I (1-based)
+    unsigned count = 1;                         // N
+    std::vector<std::string> suite_ids;         // every scenario id of the selection, in suite order
+};
+
 struct SuiteResult {
     std::string name;                           // suite name, or "scenarios"
     std::string started_at;                     // ISO 8601 UTC, set by the runner
     std::chrono::milliseconds duration{0};
     std::vector<RunResult> runs;
+    std::optional<ShardInfo> shard;             // set by --shard only; a whole run has none
 
     std::size_t count(Verdict v) const;
     // `exosim certify` exits 0 only when this holds: every scenario's verdict is pass.

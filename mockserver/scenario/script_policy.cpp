@@ -6,6 +6,7 @@
 
 #include "core/ascii.hpp"
 #include "core/overloaded.hpp"
+#include "policy/exchange_online/replies.hpp"
 #include "scenario/reply_text.hpp"
 
 namespace exosim::scenario {
@@ -28,9 +29,6 @@ std::string_view first_token(std::string_view line) {
     line.remove_prefix(start);
     return line.substr(0, line.find(' '));
 }
-
-// Exchange Online's answer to STARTTLS, used when TLS must not start and nothing else was scripted.
-Reply starttls_ready() { return Reply(220, core::EnhancedCode{2, 0, 0}, "SMTP server ready"); }
 
 }  // namespace
 
@@ -106,7 +104,7 @@ Decision ScriptPolicy::on_starttls(const core::SessionState& s) {
     Decision d = sc.reply ? decided(sc) : inner_->on_starttls(s);
     if (d.kind == Decision::Kind::proceed && !scenario_->server.tls.starts) {
         d.kind = Decision::Kind::reject;
-        if (!d.reply) d.reply = starttls_ready();
+        if (!d.reply) d.reply = policy::exo::replies::starttls_ready();  // TLS must not start
     } else if (d.kind == Decision::Kind::proceed && d.reply && d.reply->code != 220) {
         d.kind = Decision::Kind::reject;
     }

@@ -16,6 +16,7 @@ struct TraceEntry {
         client_closed,
         server_closed,
         timeout,           // the server's deadline fired
+        client_hello,      // --evidence only: `detail` = one-line ClientHello summary (versions, suites, SNI, JA3, JA4)
     };
     Kind kind;
     std::chrono::milliseconds t{0};  // since the connection was accepted

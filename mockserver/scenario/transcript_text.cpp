@@ -28,6 +28,7 @@ std::string marker_text(const Marker& m) {
     case TraceEntry::Kind::client_closed: return "-- client closed the connection --";
     case TraceEntry::Kind::server_closed: return "-- server closed the connection --";
     case TraceEntry::Kind::timeout: return "-- server timeout --";
+    case TraceEntry::Kind::client_hello: return "-- ClientHello: " + visible(m.detail) + " --";
     default: return "-- " + visible(m.detail) + " --";
     }
 }
@@ -133,7 +134,7 @@ std::string display_line(const ClientLine& line) {
     std::string text = line.text;
     if (line.kind == ClientLine::Kind::auth_response && text != "*") {
         text = "<SASL response, " + std::to_string(text.size()) + " octets>";
-    } else if (line.verb == "AUTH") {
+    } else if (line.verb == core::Verb::auth) {
         // "AUTH PLAIN <initial response>": keep the mechanism, hide the secret.
         const std::size_t mech = text.find(' ');
         const std::size_t ir = mech == std::string::npos ? mech : text.find(' ', mech + 1);

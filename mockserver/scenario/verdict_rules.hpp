@@ -56,9 +56,8 @@ const ServerReply* capabilities_for(const ClientView& view, std::size_t index);
 bool has_keyword(const ServerReply& ehlo, std::string_view keyword);
 // AUTH mechanisms from "AUTH A B" and the legacy "AUTH=A B" lines, upper-cased.
 std::vector<std::string> auth_mechanisms(const ServerReply& ehlo);
-std::string upper(std::string_view s);
 std::string seconds(Millis t);          // "0.120s"
-bool is_envelope(std::string_view verb); // MAIL, RCPT, DATA, BDAT
+bool is_envelope(core::Verb verb);      // MAIL, RCPT, DATA, BDAT
 // The first tls_started marker of a view, or nullptr.
 const Marker* tls_start(const ClientView& view);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "core/ascii.hpp"
 #include "core/base64.hpp"
 #include "scenario/verdict_rules.hpp"
 
@@ -40,9 +41,9 @@ void plaintext_secret(const Context& c, std::size_t conn, std::size_t& bad, std:
 // An extension a MAIL or BDAT line uses, with the EHLO keyword that must announce it.
 std::vector<std::pair<std::string, std::string>> extensions_used(const ClientLine& l) {
     std::vector<std::pair<std::string, std::string>> out;  // (used, keyword)
-    if (l.verb == "BDAT") out.emplace_back("BDAT", "CHUNKING");  // RFC 3030 2
-    if (l.verb != "MAIL") return out;
-    const std::string u = upper(l.text);
+    if (l.verb == core::Verb::bdat) out.emplace_back("BDAT", "CHUNKING");  // RFC 3030 2
+    if (l.verb != core::Verb::mail) return out;
+    const std::string u = core::ascii::upper(l.text);
     const std::size_t close = u.find('>');
     const std::string params = close == std::string::npos ? "" : u.substr(close + 1);
     if (params.find(" SIZE=") != std::string::npos) out.emplace_back("SIZE=", "SIZE");
@@ -57,7 +58,7 @@ std::string auth_problem(const ClientView& v, std::size_t idx) {
     const ClientLine& l = v.lines[idx];
     const std::size_t sp = l.text.find(' ');
     const std::string rest = sp == std::string::npos ? "" : l.text.substr(sp + 1);
-    const std::string mech = upper(rest.substr(0, rest.find(' ')));
+    const std::string mech = core::ascii::upper(rest.substr(0, rest.find(' ')));
     const ServerReply* caps = capabilities_for(v, idx);
     if (!caps) return "AUTH " + mech + " without an EHLO reply " + (l.tls ? "inside TLS" : "in this session");
     const std::vector<std::string> offered = auth_mechanisms(*caps);
@@ -75,7 +76,7 @@ Finding no_plaintext_credentials(const Context& c) {
     std::size_t bad = 0;
     for (std::size_t i = 0; i < c.views.size(); ++i) {
         for (const ClientLine& l : c.views[i].lines)
-            if (!l.tls && (l.verb == "AUTH" || l.kind == ClientLine::Kind::auth_response)) {
+            if (!l.tls && (l.verb == core::Verb::auth || l.kind == ClientLine::Kind::auth_response)) {
                 ++bad;
                 add_quote(quotes, quote(c, i, l));
             }
@@ -97,7 +98,7 @@ Finding post_tls_capabilities_only(const Context& c) {
             const ClientLine& l = v.lines[k];
             if (l.kind != ClientLine::Kind::command || l.discarded) continue;
             std::string problem;
-            if (l.verb == "AUTH") {
+            if (l.verb == core::Verb::auth) {
                 ++checked;
                 problem = auth_problem(v, k);
             }
@@ -135,7 +136,7 @@ Finding no_response_injection_use(const Context& c) {
                 if (r.tls && m.pos < r.pos) first_reply = std::min(first_reply, r.pos);
             for (const ClientLine& l : v.lines) {
                 if (!l.tls || !(m.pos < l.pos) || !(l.pos < first_reply)) continue;
-                if (l.verb == "EHLO" || l.verb == "HELO" || l.verb == "QUIT") continue;
+                if (l.verb == core::Verb::ehlo || l.verb == core::Verb::helo || l.verb == core::Verb::quit) continue;
                 add_quote(quotes, quote(c, i, l));
             }
         }

@@ -1,7 +1,7 @@
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 
+#include "core/ehlo_keywords.hpp"
 #include "scenario/transcript_text.hpp"
 #include "scenario/verdict_rules.hpp"
 
@@ -17,18 +17,6 @@ std::string clip(std::string text) {
     const std::size_t n = text.size();
     text.resize(max_quote_chars);
     return text + "... (" + std::to_string(n) + " chars)";
-}
-
-std::vector<std::string> words(std::string_view line) {
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && line[i] == ' ') ++i;
-        const std::size_t start = i;
-        while (i < line.size() && line[i] != ' ') ++i;
-        if (i > start) out.emplace_back(line.substr(start, i - start));
-    }
-    return out;
 }
 
 }  // namespace
@@ -74,6 +62,7 @@ std::string quote(const Context& c, std::size_t conn, const Marker& m) {
     case TraceEntry::Kind::tls_failed: what = "TLS failed " + m.detail; break;
     case TraceEntry::Kind::client_closed: what = "client closed"; break;
     case TraceEntry::Kind::server_closed: what = "server closed"; break;
+    case TraceEntry::Kind::client_hello: what = "ClientHello " + m.detail; break;
     default: what = "server timeout"; break;
     }
     return quote_text(c, conn, '-', m.t, m.tls, visible(what));
@@ -95,14 +84,9 @@ Finding skipped(std::string_view rule, std::string reason) {
     return {std::string(rule), Verdict::skipped, Severity::info, std::move(reason), {}, {}, true};
 }
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return out;
-}
-
-bool is_envelope(std::string_view verb) {
-    return verb == "MAIL" || verb == "RCPT" || verb == "DATA" || verb == "BDAT";
+bool is_envelope(core::Verb verb) {
+    using core::Verb;
+    return verb == Verb::mail || verb == Verb::rcpt || verb == Verb::data || verb == Verb::bdat;
 }
 
 const Marker* tls_start(const ClientView& view) {
@@ -116,7 +100,7 @@ const ServerReply* capabilities_for(const ClientView& view, std::size_t index) {
     for (std::size_t i = index; i-- > 0;) {
         const ClientLine& l = view.lines[i];
         if (l.tls != at.tls) return nullptr;  // RFC 3207 4.2: pre-TLS capabilities are void
-        if (l.verb != "EHLO" || !l.reply) continue;
+        if (l.verb != core::Verb::ehlo || !l.reply) continue;
         const ServerReply& r = view.replies[*l.reply];
         if (r.code == 250 && r.well_formed && r.pos < at.pos) return &r;
     }
@@ -126,8 +110,8 @@ const ServerReply* capabilities_for(const ClientView& view, std::size_t index) {
 bool has_keyword(const ServerReply& ehlo, std::string_view keyword) {
     // The first line is the server's domain, not a keyword (RFC 5321 4.1.1.1).
     for (std::size_t i = 1; i < ehlo.lines.size(); ++i) {
-        const std::vector<std::string> w = words(ehlo.lines[i]);
-        if (!w.empty() && upper(w[0]) == keyword) return true;
+        const auto line = core::parse_ehlo_line(ehlo.lines[i]);
+        if (line && line->keyword == keyword) return true;
     }
     return false;
 }
@@ -135,14 +119,8 @@ bool has_keyword(const ServerReply& ehlo, std::string_view keyword) {
 std::vector<std::string> auth_mechanisms(const ServerReply& ehlo) {
     std::vector<std::string> out;
     for (std::size_t i = 1; i < ehlo.lines.size(); ++i) {
-        std::vector<std::string> w = words(ehlo.lines[i]);
-        if (w.empty()) continue;
-        const std::string key = upper(w[0]);
-        if (key.starts_with("AUTH=")) w[0] = key.substr(5);  // legacy "AUTH=LOGIN PLAIN"
-        else if (key == "AUTH") w.erase(w.begin());
-        else continue;
-        for (const std::string& m : w)
-            if (!m.empty()) out.push_back(upper(m));
+        for (std::string& m : core::ehlo_auth_mechanisms(ehlo.lines[i], true))  // legacy "AUTH=LOGIN PLAIN" too
+            if (!m.empty()) out.push_back(std::move(m));
     }
     return out;
 }

@@ -44,12 +44,6 @@ bool bare_cr_or_lf(std::string_view line) {
     return text.find_first_of("\r\n") != std::string_view::npos;
 }
 
-bool known_verb(std::string_view v) {
-    static constexpr std::array<std::string_view, 14> verbs{"EHLO", "HELO", "MAIL", "RCPT", "DATA", "BDAT", "RSET",
-                                                             "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH"};
-    return std::find(verbs.begin(), verbs.end(), v) != verbs.end();
-}
-
 // A '.' alone between line breaks that are not the one CRLF "." CRLF terminator: what the
 // smuggling paper's "service A" passes through (\n.\n, \n.\r\n, \r\n.\n, \r.\r\n ...).
 // Returns the offset of the first such dot in the DATA body, or npos.
@@ -115,7 +109,7 @@ Finding line_length(const Context& c) {
     std::string first;
     for (std::size_t i = 0; i < c.views.size(); ++i) {
         for (const ClientLine& l : c.views[i].lines) {
-            const bool auth = l.verb == "AUTH" || l.kind == ClientLine::Kind::auth_response;
+            const bool auth = l.verb == core::Verb::auth || l.kind == ClientLine::Kind::auth_response;
             const std::size_t limit = auth ? max_auth_line : max_command_line;
             if (l.text.size() + 2 <= limit) continue;
             if (first.empty()) first = "command line of " + std::to_string(l.text.size() + 2) + " octets (limit " + std::to_string(limit) + ")";
@@ -162,7 +156,7 @@ Finding single_end_of_data(const Context& c) {
             const WirePos end = body_end(b);
             const WirePos until = b.reply ? v.replies[*b.reply].pos : WirePos{SIZE_MAX, 0};
             for (const ClientLine& l : v.lines)
-                if (end < l.pos && l.pos < until && l.kind == ClientLine::Kind::command && !known_verb(l.verb))
+                if (end < l.pos && l.pos < until && l.kind == ClientLine::Kind::command && l.verb == core::Verb::unknown)
                     bad("text after the end of data", quote(c, i, l));
         }
     }

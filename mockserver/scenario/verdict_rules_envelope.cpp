@@ -8,9 +8,10 @@ namespace exosim::scenario::rules {
 
 namespace {
 
-bool group_end(std::string_view verb) {
+bool group_end(core::Verb verb) {
     // RFC 2920 3.1: these may only appear last in a pipelined group.
-    return verb == "EHLO" || verb == "HELO" || verb == "STARTTLS" || verb == "AUTH" || verb == "DATA";
+    using core::Verb;
+    return verb == Verb::ehlo || verb == Verb::helo || verb == Verb::starttls || verb == Verb::auth || verb == Verb::data;
 }
 
 int reply_class(const ClientView& v, const std::optional<std::size_t>& r) {
@@ -23,7 +24,7 @@ const ClientLine* waiting_at(const ClientView& v, std::size_t k) {
     const ClientLine* found = nullptr;
     for (std::size_t j = 0; j < k; ++j) {
         const ClientLine& p = v.lines[j];
-        if (p.kind != ClientLine::Kind::command || p.discarded || p.verb == "QUIT") continue;
+        if (p.kind != ClientLine::Kind::command || p.discarded || p.verb == core::Verb::quit) continue;
         const bool waiting = !p.reply || v.lines[k].pos < v.replies[*p.reply].pos;
         if (!waiting) continue;
         if (group_end(p.verb)) return &p;
@@ -73,14 +74,14 @@ Finding pipelining_only_when_offered(const Context& c) {
         const ClientView& v = c.views[i];
         for (std::size_t k = 0; k < v.lines.size(); ++k) {
             const ClientLine& l = v.lines[k];
-            if (l.kind != ClientLine::Kind::command || !l.pipelined || l.discarded || l.verb == "QUIT") continue;
+            if (l.kind != ClientLine::Kind::command || !l.pipelined || l.discarded || l.verb == core::Verb::quit) continue;
             const ClientLine* w = waiting_at(v, k);
             if (!w) continue;
             const ServerReply* caps = capabilities_for(v, k);
             const bool offered = caps && has_keyword(*caps, "PIPELINING");
             std::string problem;
-            if (group_end(w->verb)) problem = l.verb + " sent before the reply to " + w->verb;
-            else if (!offered) problem = l.verb + " pipelined without PIPELINING";
+            if (group_end(w->verb)) problem = l.word + " sent before the reply to " + w->word;
+            else if (!offered) problem = l.word + " pipelined without PIPELINING";
             if (problem.empty()) continue;
             if (first.empty()) first = problem;
             add_quote(quotes, quote(c, i, *w));
@@ -100,8 +101,8 @@ Finding body_after_354(const Context& c) {
     for (std::size_t i = 0; i < c.views.size(); ++i) {
         const ClientView& v = c.views[i];
         for (const ClientLine& l : v.lines) {
-            if (l.verb == "DATA") ++datas;
-            if (l.kind == ClientLine::Kind::command && l.verb.size() > 1 && l.verb.back() == ':')
+            if (l.verb == core::Verb::data) ++datas;
+            if (l.kind == ClientLine::Kind::command && l.word.size() > 1 && l.word.back() == ':')
                 add_quote(quotes, quote(c, i, l));
         }
         for (const Body& b : v.bodies)
@@ -143,17 +144,17 @@ Finding stops_after_5xx(const Context& c) {
         for (const ClientLine& l : v.lines) {
             if (l.kind != ClientLine::Kind::command || l.discarded) continue;
             const int k = reply_class(v, l.reply);
-            if (after(st.greeting_5xx, l) && (l.verb == "AUTH" || is_envelope(l.verb)))
-                bad(i, l, l.verb + " after a 5xx greeting");
-            if (l.verb == "MAIL" && (failed_before || after(message_failed, l))) bad(i, l, "message sent again after a permanent failure");
-            if (l.verb == "MAIL" || l.verb == "RSET") st = {st.greeting_5xx, std::nullopt, 0, 0, {}, true};
-            if (l.verb == "MAIL" && k == 5) {
+            if (after(st.greeting_5xx, l) && (l.verb == core::Verb::auth || is_envelope(l.verb)))
+                bad(i, l, l.word + " after a 5xx greeting");
+            if (l.verb == core::Verb::mail && (failed_before || after(message_failed, l))) bad(i, l, "message sent again after a permanent failure");
+            if (l.verb == core::Verb::mail || l.verb == core::Verb::rset) st = {st.greeting_5xx, std::nullopt, 0, 0, {}, true};
+            if (l.verb == core::Verb::mail && k == 5) {
                 st.mail_failed = message_failed = v.replies[*l.reply].pos;
                 saw_5xx = true;
             }
-            if ((l.verb == "RCPT" || l.verb == "DATA" || l.verb == "BDAT") && after(st.mail_failed, l))
-                bad(i, l, l.verb + " after a 5xx to MAIL");
-            if (l.verb == "RCPT") {
+            if ((l.verb == core::Verb::rcpt || l.verb == core::Verb::data || l.verb == core::Verb::bdat) && after(st.mail_failed, l))
+                bad(i, l, l.word + " after a 5xx to MAIL");
+            if (l.verb == core::Verb::rcpt) {
                 ++st.rcpts;
                 st.rcpts_ok += k == 2;
                 saw_5xx = saw_5xx || k == 5;
@@ -161,7 +162,7 @@ Finding stops_after_5xx(const Context& c) {
                 else st.rcpts_answered = false;
             }
             // CC-19: DATA once the client has read that every RCPT failed.
-            if (l.verb == "DATA" && st.rcpts > 0 && st.rcpts_ok == 0 && !st.mail_failed && st.rcpts_answered &&
+            if (l.verb == core::Verb::data && st.rcpts > 0 && st.rcpts_ok == 0 && !st.mail_failed && st.rcpts_answered &&
                 st.last_rcpt_reply < l.pos)
                 bad(i, l, "DATA after every RCPT failed");
             if (l.body && v.bodies[*l.body].reply && reply_class(v, v.bodies[*l.body].reply) == 5) {
@@ -191,7 +192,7 @@ Finding quit_at_end(const Context& c) {
             return m.kind == TraceEntry::Kind::client_closed || m.kind == TraceEntry::Kind::server_closed;
         });
         const bool quit = std::any_of(v.lines.begin(), v.lines.end(),
-                                      [&](const ClientLine& l) { return l.verb == "QUIT" && done->pos < l.pos; });
+                                      [&](const ClientLine& l) { return l.verb == core::Verb::quit && done->pos < l.pos; });
         if (!quit && close != v.markers.end() && close->kind == TraceEntry::Kind::server_closed) continue;
         ++judged;
         if (quit) continue;

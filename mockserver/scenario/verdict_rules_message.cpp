@@ -1,7 +1,7 @@
 // The message itself: RFC 5322 headers, the attachment, and Message-ID stability across retries.
 #include <algorithm>
-#include <cctype>
 
+#include "core/ascii.hpp"
 #include "scenario/message_text.hpp"
 #include "scenario/transcript_text.hpp"
 #include "scenario/verdict_rules.hpp"
@@ -32,12 +32,6 @@ std::optional<Sent> judged_body(const Context& c) {
     return all.back();
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return out;
-}
-
 // RFC 5322 3.4.1 addr-spec, loosely: local@domain, inside <> when there is a display name.
 bool has_address(std::string_view v) {
     const std::size_t lt = v.rfind('<');
@@ -57,7 +51,7 @@ std::string quote_body(const Context& c, const Sent& s, std::string text) {
 
 std::optional<std::string> message_id(const Body& b) {
     for (const HeaderField& f : header_fields(message_text(b)))
-        if (lower(f.name) == "message-id") return f.value;
+        if (core::ascii::lower(f.name) == "message-id") return f.value;
     return std::nullopt;
 }
 
@@ -71,11 +65,11 @@ Finding rfc5322_headers(const Context& c) {
     const std::vector<HeaderField> fields = header_fields(message_text(*s->body));
     std::vector<std::string> problems, quotes;
     for (std::string_view name : {"date", "from", "message-id"}) {
-        const auto n = std::count_if(fields.begin(), fields.end(), [&](const HeaderField& f) { return lower(f.name) == name; });
+        const auto n = std::count_if(fields.begin(), fields.end(), [&](const HeaderField& f) { return core::ascii::lower(f.name) == name; });
         if (n != 1) problems.push_back(std::string(name) + " appears " + std::to_string(n) + " times");
     }
     for (const HeaderField& f : fields) {
-        const std::string n = lower(f.name);
+        const std::string n = core::ascii::lower(f.name);
         if (n == "from" && !has_address(f.value)) problems.push_back("From has no address");
         if (n == "date" || n == "from" || n == "message-id") add_quote(quotes, quote_body(c, *s, f.name + ": " + f.value));
     }

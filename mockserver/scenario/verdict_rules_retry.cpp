@@ -23,8 +23,8 @@ struct LastStep {
 // earlier reply decides whether the failure is temporary or permanent.
 bool echoes_failure(const ClientLine& l, int code, bool mail_failed, bool no_rcpt_ok) {
     if (code != 503) return false;
-    if (l.verb == "RCPT") return mail_failed;
-    return (l.verb == "DATA" || l.verb == "BDAT") && (mail_failed || no_rcpt_ok);
+    if (l.verb == core::Verb::rcpt) return mail_failed;
+    return (l.verb == core::Verb::data || l.verb == core::Verb::bdat) && (mail_failed || no_rcpt_ok);
 }
 
 // The last request that mattered: greeting, a transaction command, or end of data.
@@ -39,18 +39,18 @@ LastStep last_step(const ClientView& v) {
     std::size_t rcpts = 0, rcpts_ok = 0;
     for (const ClientLine& l : v.lines) {
         if (l.kind != ClientLine::Kind::command || l.discarded) continue;
-        if (l.verb == "QUIT" || l.verb == "RSET" || l.verb == "NOOP") continue;
+        if (l.verb == core::Verb::quit || l.verb == core::Verb::rset || l.verb == core::Verb::noop) continue;
         const int code = l.reply ? v.replies[*l.reply].code : 0;
-        if (l.verb == "MAIL") {
+        if (l.verb == core::Verb::mail) {
             mail_failed = code >= 400;
             rcpts = rcpts_ok = 0;
         }
         if (echoes_failure(l, code, mail_failed, rcpts > 0 && rcpts_ok == 0)) continue;
-        if (l.verb == "RCPT") {
+        if (l.verb == core::Verb::rcpt) {
             ++rcpts;
             rcpts_ok += code / 100 == 2;
         }
-        consider(l.pos, 0, l.reply ? &v.replies[*l.reply] : nullptr, l.verb, l.t);
+        consider(l.pos, 0, l.reply ? &v.replies[*l.reply] : nullptr, l.word, l.t);
     }
     for (const Body& b : v.bodies)
         if (b.terminated)
@@ -152,7 +152,7 @@ Finding timeouts(const Context& c) {
         // Gave up: the wait ends at the QUIT sent while waiting, or at the close.
         Millis gave_up = end.close->t;
         for (const ClientLine& l : v.lines)
-            if (l.verb == "QUIT" && l.t >= end.pending_since) { gave_up = l.t; break; }
+            if (l.verb == core::Verb::quit && l.t >= end.pending_since) { gave_up = l.t; break; }
         const Millis waited = gave_up - end.pending_since, rfc = rfc_wait(end.pending);
         short_wait = short_wait || waited < rfc;
         notes.push_back("waited " + seconds(waited) + " for the reply to " + end.pending + " (RFC 5321 4.5.3.2: " + minutes(rfc) + ")");

@@ -10,7 +10,7 @@ namespace exosim::scenario::rules {
 namespace {
 
 bool credential_or_envelope(const ClientLine& l) {
-    return l.kind == ClientLine::Kind::auth_response || l.verb == "AUTH" || is_envelope(l.verb);
+    return l.kind == ClientLine::Kind::auth_response || l.verb == core::Verb::auth || is_envelope(l.verb);
 }
 
 // "TLSv1.2" / "TLSv1" / "1.3" -> 12 / 10 / 13; 0 when unknown.
@@ -81,7 +81,7 @@ Finding ehlo_after_tls(const Context& c) {
             if (m.kind != TraceEntry::Kind::tls_started || !m.after_starttls) continue;
             ++upgrades;
             auto first = std::find_if(v.lines.begin(), v.lines.end(), [&](const ClientLine& l) { return l.tls && m.pos < l.pos; });
-            if (first == v.lines.end() || first->verb == "EHLO" || first->verb == "HELO" || first->verb == "QUIT") continue;
+            if (first == v.lines.end() || first->verb == core::Verb::ehlo || first->verb == core::Verb::helo || first->verb == core::Verb::quit) continue;
             add_quote(quotes, quote(c, i, m));
             add_quote(quotes, quote(c, i, *first));
         }
@@ -142,7 +142,7 @@ Finding no_starttls_loop(const Context& c) {
     for (std::size_t i = 0; i < c.views.size(); ++i) {
         std::size_t n = 0;
         for (const ClientLine& l : c.views[i].lines) {
-            if (l.verb != "STARTTLS") continue;
+            if (l.verb != core::Verb::starttls) continue;
             ++total;
             if (++n > 1 || l.tls) add_quote(quotes, quote(c, i, l));
         }

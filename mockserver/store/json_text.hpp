@@ -13,8 +13,6 @@ bool is_valid_utf8(std::string_view s);
 // `s` with each invalid sequence (a bad lead byte and the continuation bytes after it) replaced
 // by one U+FFFD.
 std::string to_valid_utf8(std::string_view s);
-// RFC 4648 section 4 base64 with padding.
-std::string base64_encode(std::string_view bytes);
 // "2025-01-31T12:34:56.789Z" and back; nullopt for any other shape.
 std::string format_utc_ms(std::chrono::system_clock::time_point t);
 std::optional<std::chrono::system_clock::time_point> parse_utc_ms(std::string_view text);

@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/base64.hpp"
 #include "store/json_text.hpp"
 
 namespace exosim::store {
@@ -25,7 +26,7 @@ fs::path sessions_dir(const fs::path& data_dir) { return data_dir / "sessions"; 
 // "bytes" when the data is UTF-8 (JSON escapes CR, LF and other controls), "b64" otherwise.
 void put_bytes(json::object& o, std::string_view bytes) {
     if (is_valid_utf8(bytes)) o["bytes"] = bytes;
-    else o["b64"] = base64_encode(bytes);
+    else o["b64"] = core::base64_encode(bytes);
 }
 
 }  // namespace

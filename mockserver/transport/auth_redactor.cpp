@@ -1,6 +1,6 @@
 #include "transport/auth_redactor.hpp"
 
-#include <cctype>
+#include "core/ascii.hpp"
 
 namespace exosim::transport {
 namespace {
@@ -8,10 +8,7 @@ namespace {
 constexpr std::string_view auth_verb = "AUTH ";
 
 bool prefix_of_auth(std::string_view s) {
-    if (s.size() > auth_verb.size()) return false;
-    for (std::size_t i = 0; i < s.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(s[i])) != auth_verb[i]) return false;
-    return true;
+    return s.size() <= auth_verb.size() && core::ascii::iequals(s, auth_verb.substr(0, s.size()));
 }
 
 }  // namespace

@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
-#include <random>
 #include <stdexcept>
 
 #include <openssl/bio.h>
@@ -22,6 +22,8 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "store/atomic_write.hpp"
 
 namespace exosim::transport {
 
@@ -89,7 +91,7 @@ struct CertSpec {
     std::string common_name;
     bool ca = false;
     bool intermediate = false;  // CA with pathlen:0
-    std::string san;            // "DNS:..." or "IP:..."; empty for CAs
+    std::string san;            // "DNS:...", "IP:..." or a comma-separated list; empty for CAs
     std::string eku;            // "serverAuth" or "clientAuth"
     long not_before_days = -1;  // one day back tolerates clock skew between peers
     long not_after_days = leaf_days;
@@ -124,7 +126,7 @@ Ptr<X509> make_cert(const CertSpec& spec, EVP_PKEY* key, const KeyPair* issuer) 
         add_ext(x.get(), issuer_cert, NID_basic_constraints, "critical,CA:FALSE");
         add_ext(x.get(), issuer_cert, NID_key_usage, "critical,digitalSignature,keyEncipherment");
         add_ext(x.get(), issuer_cert, NID_ext_key_usage, spec.eku);
-        add_ext(x.get(), issuer_cert, NID_subject_alt_name, spec.san);
+        if (!spec.san.empty()) add_ext(x.get(), issuer_cert, NID_subject_alt_name, spec.san);
     }
     // SKI first: a self-signed certificate's AKI is taken from its own SKI.
     add_ext(x.get(), issuer_cert, NID_subject_key_identifier, "hash");
@@ -183,38 +185,6 @@ bool usable(const KeyPair& p, EVP_PKEY* issuer_key, TimeRule rule) {
     return ok;
 }
 
-void write_all(int fd, const std::string& data, const fs::path& path) {
-    std::size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw std::runtime_error("certs: write " + path.string() + ": " + std::strerror(errno));
-        done += static_cast<std::size_t>(n);
-    }
-}
-
-// Temporary file in the same directory, fsync, rename: readers see the old or the new file.
-void write_atomic(const fs::path& path, const std::string& data, mode_t mode) {
-    std::random_device rd;
-    fs::path tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) throw std::runtime_error("certs: create " + tmp.string() + ": " + std::strerror(errno));
-    try {
-        write_all(fd, data, tmp);
-        if (::fsync(fd) != 0) throw std::runtime_error("certs: fsync " + tmp.string());
-    } catch (...) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw;
-    }
-    ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("certs: rename " + path.string() + ": " + std::strerror(errno));
-    }
-}
-
 void fsync_dir(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
@@ -224,8 +194,8 @@ void fsync_dir(const fs::path& dir) {
 }
 
 void write_pair(const KeyPair& p, const fs::path& cert_file, const fs::path& key_file, const std::string& extra) {
-    write_atomic(key_file, pem_of(p.key.get()), 0600);
-    write_atomic(cert_file, pem_of(p.cert.get()) + extra, 0644);
+    store::atomic_write(key_file, pem_of(p.key.get()), 0600);
+    store::atomic_write(cert_file, pem_of(p.cert.get()) + extra, 0644);
     fsync_dir(cert_file.parent_path());
 }
 
@@ -315,6 +285,49 @@ CertSpec leaf_spec(const std::string& name, CertVariant variant, bool client) {
         spec.not_after_days = 365 + leaf_days;
     }
     return spec;
+}
+
+std::string asn1_text(const ASN1_STRING* s) {
+    unsigned char* out = nullptr;
+    int n = ASN1_STRING_to_UTF8(&out, s);
+    if (n < 0) return {};
+    std::string text(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+    OPENSSL_free(out);
+    return text;
+}
+
+std::vector<std::string> dns_names(X509* cert) {
+    std::vector<std::string> names;
+    auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+        const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans, i);
+        if (gn->type == GEN_DNS) names.push_back(asn1_text(gn->d.dNSName));
+    }
+    GENERAL_NAMES_free(sans);
+    return names;
+}
+
+std::string common_name(X509* cert) {
+    X509_NAME* subject = X509_get_subject_name(cert);
+    int pos = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    return pos < 0 ? std::string() : asn1_text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, pos)));
+}
+
+// Issues `spec` under the intermediate into `files` unless a usable pair there already passes
+// `matches`. `with_chain`: the chain file also holds the intermediate (what a server sends).
+CertFiles issue_leaf(const fs::path& dir_, const CertSpec& spec, const CertFiles& files, bool with_chain,
+                     const std::function<bool(X509*)>& matches) {
+    DirLock lock(dir_);
+    bool root_created = false;
+    KeyPair root = load_or_create_root(dir_, "ca", "exosim local CA", root_created);
+    KeyPair inter = load_or_create_intermediate(dir_, root, root_created);
+    KeyPair existing = read_pair(files.chain, files.key);
+    if (usable(existing, inter.key.get(), TimeRule::current) && matches(existing.cert.get())) return files;
+    KeyPair leaf;
+    leaf.key = generate_key();
+    leaf.cert = make_cert(spec, leaf.key.get(), &inter);
+    write_pair(leaf, files.chain, files.key, with_chain ? pem_of(inter.cert.get()) : std::string());
+    return files;
 }
 
 }  // namespace
@@ -415,6 +428,37 @@ const std::vector<std::string>& CertificateAuthority::default_names() {
 
 void CertificateAuthority::ensure_defaults() {
     for (const std::string& n : default_names()) server_cert(n);
+    signin_cert();
 }
+
+// Reference entra-id-oauth.md §1: the sign-in hosts, and the device-login pages' hosts.
+const std::vector<std::string>& CertificateAuthority::signin_names() {
+    static const std::vector<std::string> names{"login.microsoftonline.com", "login.microsoft.com", "login.windows.net",
+                                                "sts.windows.net",           "microsoft.com",       "www.microsoft.com"};
+    return names;
+}
+
+CertFiles CertificateAuthority::signin_cert() {
+    const std::vector<std::string>& names = signin_names();
+    CertSpec spec = leaf_spec(names.front(), CertVariant::valid, false);
+    spec.san.clear();
+    for (const std::string& n : names) spec.san += (spec.san.empty() ? "DNS:" : ",DNS:") + n;
+    CertFiles files{dir_ / (safe_name(names.front()) + ".pem"), dir_ / (safe_name(names.front()) + ".key")};
+    return issue_leaf(dir_, spec, files, true, [&](X509* cert) { return dns_names(cert) == names; });
+}
+
+CertFiles CertificateAuthority::app_cert(const std::string& app_id, const std::string& display_name) {
+    if (app_id.empty() || app_id.size() > 64 ||
+        app_id.find_first_not_of("0123456789abcdefABCDEF-") != std::string::npos)
+        throw std::invalid_argument("certs: bad app id '" + app_id + "'");
+    if (display_name.empty() || display_name.size() > 64) throw std::invalid_argument("certs: bad app display name");
+    fs::create_directories(dir_ / "apps");
+    CertSpec spec;
+    spec.common_name = display_name;
+    spec.eku = "clientAuth";
+    CertFiles files{dir_ / "apps" / (app_id + ".crt.pem"), dir_ / "apps" / (app_id + ".key.pem")};
+    return issue_leaf(dir_, spec, files, false, [&](X509* cert) { return common_name(cert) == display_name; });
+}
+
 
 }  // namespace exosim::transport

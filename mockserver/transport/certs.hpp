@@ -49,9 +49,21 @@ public:
     // server cannot verify (self_signed, unknown_ca, expired, ...).
     CertFiles client_cert(const std::string& name, CertVariant variant = CertVariant::valid);
     // The default set: smtp.office365.com, smtp-legacy.office365.com, *.mail.protection.outlook.com,
-    // localhost, 127.0.0.1.
+    // localhost, 127.0.0.1 (one certificate each, picked by SNI), and the sign-in certificate.
     void ensure_defaults();
     static const std::vector<std::string>& default_names();
+
+    // The sign-in service's certificate: one leaf (CN login.microsoftonline.com) whose DNS SANs are
+    // signin_names(), as Microsoft's login certificate names its aliases. Files
+    // login.microsoftonline.com.pem/.key; regenerated when their SANs differ from the list.
+    CertFiles signin_cert();
+    static const std::vector<std::string>& signin_names();
+
+    // A client certificate for an app registration (certificate credential, RFC 7523 client
+    // assertions): CN `display_name`, EKU clientAuth, signed by the intermediate, issued once and
+    // kept under <dir>/apps/<app_id>.crt.pem (the leaf only) and <app_id>.key.pem. `app_id` is the
+    // client id (a GUID); anything but [0-9A-Za-z-] is refused.
+    CertFiles app_cert(const std::string& app_id, const std::string& display_name);
 
     // File-name stem for a certificate name: "*" becomes "_wildcard_", anything outside
     // [A-Za-z0-9.-] becomes "_", and a leading "." becomes "_".

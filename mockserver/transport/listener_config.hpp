@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/session_state.hpp"
 
@@ -16,12 +17,19 @@ struct TlsSettings {
     core::TlsVersion max = core::TlsVersion::tls1_3;
     std::string ciphers;        // OpenSSL cipher list for TLS <= 1.2; empty: OpenSSL default
     std::string ciphersuites;   // TLS 1.3 suites; empty: OpenSSL default
+    // Served instead of `ciphers` to a client whose highest version is below TLS 1.2; empty: one
+    // list for every version. Exchange profiles: transport/exchange_tls.hpp.
+    std::string legacy_ciphers;
+    bool server_preference = false;  // the server's cipher order wins (SSL_OP_CIPHER_SERVER_PREFERENCE)
+    bool evidence = false;           // keep each connection's ClientHello and key log (serve --evidence)
     // Certificate: a name generated under <data-dir>/tls ("smtp.office365.com", "localhost", ...)
     // or explicit PEM files.
     std::string certificate = "localhost";
     std::string cert_file;
     std::string key_file;
     bool request_client_cert = false;  // relay connectors recognise devices by certificate
+    // More CAs (PEM files) trusted for client certificates besides exosim's (connectors' trusted_ca).
+    std::vector<std::string> client_ca_files;
 };
 
 // RFC 5321 4.5.3.2 server-side timeouts, as whole-command deadlines.

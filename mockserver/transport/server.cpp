@@ -113,6 +113,7 @@ struct Server::Impl {
         services.store_pool = &store_pool;
         services.tracker = &tracker;
         services.close_linger = options.close_linger;
+        services.evidence_dir = options.evidence_dir;
     }
 
     void stop_threads();

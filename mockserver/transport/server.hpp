@@ -3,6 +3,7 @@
 // No Asio in this header, so the app and the control API compile quickly against it.
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -79,6 +80,9 @@ struct ServerOptions {
     // reply before the close instead of a reset.
     std::chrono::milliseconds close_linger{std::chrono::milliseconds(500)};
     bool handle_signals = false;  // SIGINT/SIGTERM end wait_for_signal() (the app sets it)
+    // Per-session TLS evidence (serve --evidence): <evidence_dir>/<session-id>.keylog and a
+    // "client-hello" note in the session's events. Listeners need TlsSettings::evidence too.
+    std::filesystem::path evidence_dir;
 };
 
 struct BoundListener {

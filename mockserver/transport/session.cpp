@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "core/overloaded.hpp"
-#include "policy/rfc_policy.hpp"
+#include "core/rfc_replies.hpp"
 #include "transport/session_id.hpp"
 #include "transport/tls_context.hpp"
 
@@ -107,7 +107,7 @@ asio::awaitable<void> Session::refuse_over_limit() {
     record_.close_reason = CloseReason::connection_limit;
     // SR-23: 421 before the greeting. On an implicit-TLS port plaintext would be garbage: just close.
     if (config_.tls.mode != TlsMode::implicit && config_.behaviour == ListenerBehaviour::smtp) {
-        const std::string reply = policy::too_many_connections().render();
+        const std::string reply = core::rfc_replies::too_many_connections().render();
         emit(WireChunk{Direction::out, reply, false});
         bool written = co_await write_all(reply);
         if (written) co_await linger();

@@ -2,6 +2,7 @@
 // Internal to the transport: the per-connection coroutine and what it shares with the server.
 // Includes Asio; only transport .cpp files include it.
 #include <chrono>
+#include <filesystem>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,7 @@ struct SessionServices {
     asio::thread_pool* store_pool = nullptr;
     SessionTracker* tracker = nullptr;
     std::chrono::milliseconds close_linger{500};
+    std::filesystem::path evidence_dir;  // serve --evidence: key logs and ClientHello notes; empty: off
 };
 
 // Both ends of an accepted connection, as the accept loop learnt them: no getpeername or
@@ -78,7 +80,7 @@ struct ConnectionEnds {
 };
 
 // Serves one accepted connection to the end. Without a slot the connection is over a limit:
-// it gets policy::too_many_connections() (SR-23) and is closed before any engine exists.
+// it gets core::rfc_replies::too_many_connections() (SR-23) and is closed before any engine exists.
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ConnectionEnds ends,
                                   std::shared_ptr<const ListenerRuntime> listener,
                                   std::optional<ConnectionLimits::Slot> slot, const SessionServices& services);

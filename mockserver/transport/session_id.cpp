@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <random>
 
+#include "core/ascii.hpp"
+
 namespace exosim::transport {
 
 std::string new_session_id() {
@@ -11,10 +13,10 @@ std::string new_session_id() {
         std::seed_seq seq{rd(), rd(), rd(), rd()};
         return std::mt19937_64(seq);
     }()};
-    static constexpr char digits[] = "0123456789ABCDEF";
     std::uint64_t v = engine();
-    std::string id(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<std::size_t>(i)] = digits[v & 0xF];
+    std::string id;
+    for (int shift = 56; shift >= 0; shift -= 8)
+        core::ascii::append_hex(id, static_cast<unsigned char>(v >> shift), core::ascii::HexCase::upper);
     return id;
 }
 

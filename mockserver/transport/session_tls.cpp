@@ -1,6 +1,7 @@
 // TLS on the session: the handshake (implicit TLS or after STARTTLS) and its deadline.
 #include "transport/session_impl.hpp"
 
+#include "transport/evidence.hpp"
 #include "transport/sni.hpp"
 #include "transport/tls_context.hpp"
 
@@ -38,6 +39,10 @@ asio::awaitable<bool> Session::handshake() {
         if (done.index() == 1) result = HandshakeResult::timed_out();
         else if (auto ec = std::get<0>(std::get<0>(done))) result = HandshakeResult::failed(ec.message());
     }
+    // serve --evidence (evidence.hpp): also after a failed handshake, whose ClientHello says why.
+    if (!services_.evidence_dir.empty())
+        if (auto hello = save_evidence(services_.evidence_dir, record_.id, tls_->native_handle()))
+            note(note::ClientHello{std::move(*hello)});
     if (result.outcome != HandshakeResult::Outcome::established) {
         tls_state_ = TlsState::broken;
         if (result.outcome == HandshakeResult::Outcome::timed_out) {

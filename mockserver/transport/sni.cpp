@@ -1,18 +1,14 @@
 #include "transport/sni.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <openssl/ssl.h>
+
+#include "core/ascii.hpp"
 
 namespace exosim::transport {
 
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 
 int local_address_index() {
     static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
@@ -33,7 +29,7 @@ SniSelector::SniSelector(std::shared_ptr<boost::asio::ssl::context> primary,
                          std::map<std::string, std::shared_ptr<boost::asio::ssl::context>> alternates,
                          bool by_local_address)
     : primary_(std::move(primary)), by_local_address_(by_local_address) {
-    for (auto& [name, ctx] : alternates) alternates_.emplace(lower(name), std::move(ctx));
+    for (auto& [name, ctx] : alternates) alternates_.emplace(core::ascii::lower(name), std::move(ctx));
 }
 
 void SniSelector::set_local_address(SSL* ssl, const std::string* address) {
@@ -46,7 +42,7 @@ void SniSelector::install() {
 }
 
 boost::asio::ssl::context* SniSelector::lookup(const std::string& requested) const {
-    std::string name = lower(requested);
+    std::string name = core::ascii::lower(requested);
     if (auto it = alternates_.find(name); it != alternates_.end()) return it->second.get();
     // RFC 6125 6.4.3: "*" matches exactly one left-most label.
     if (auto dot = name.find('.'); dot != std::string::npos && dot > 0)

@@ -8,6 +8,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "transport/tls_hello.hpp"
+
 namespace exosim::transport {
 
 namespace ssl = boost::asio::ssl;
@@ -48,22 +50,41 @@ int accept_and_record(int preverify_ok, X509_STORE_CTX* store) {
     return 1;
 }
 
+// TLS 1.0/1.1 sign with MD5-SHA1 and use SHA-1 ciphers: only security level 0 allows them.
+// The level is per context, so other listeners keep the system default.
+std::string with_security_level(const std::string& ciphers, core::TlsVersion min) {
+    if (min >= core::TlsVersion::tls1_2) return ciphers;
+    return (ciphers.empty() ? std::string("DEFAULT") : ciphers) + ":@SECLEVEL=0";
+}
+
 // Version range, security level and cipher lists shared by server and client contexts.
 void apply_protocol(SSL_CTX* ctx, core::TlsVersion min, core::TlsVersion max, const std::string& ciphers,
                     const std::string& ciphersuites) {
     int lo = openssl_version(min), hi = openssl_version(max);
     if (lo > hi) throw std::invalid_argument("tls: minimum version above maximum");
     if (!SSL_CTX_set_min_proto_version(ctx, lo) || !SSL_CTX_set_max_proto_version(ctx, hi)) fail("protocol range");
-    // TLS 1.0/1.1 sign with MD5-SHA1 and use SHA-1 ciphers: only security level 0 allows them.
-    // The level is per context, so other listeners keep the system default.
     bool legacy = lo < TLS1_2_VERSION;
-    std::string list = ciphers;
-    if (legacy) list = (list.empty() ? std::string("DEFAULT") : list) + ":@SECLEVEL=0";
+    std::string list = with_security_level(ciphers, min);
     if (!list.empty() && !SSL_CTX_set_cipher_list(ctx, list.c_str())) fail("cipher list '" + list + "'");
     if (legacy) SSL_CTX_set_security_level(ctx, 0);
     if (!ciphersuites.empty() && !SSL_CTX_set_ciphersuites(ctx, ciphersuites.c_str()))
         fail("TLS 1.3 ciphersuites '" + ciphersuites + "'");
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+}
+
+// Server preference, the per-version cipher lists and the evidence callbacks (tls_hello.*).
+void apply_server_hello(SSL_CTX* ctx, const TlsSettings& settings) {
+    if (settings.server_preference) SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    std::string legacy;
+    if (!settings.legacy_ciphers.empty()) {
+        legacy = with_security_level(settings.legacy_ciphers, settings.min);
+        // Checked now: a bad list is a configuration error, not a failed handshake later.
+        SSL_CTX* probe = SSL_CTX_new(TLS_server_method());
+        bool ok = probe && SSL_CTX_set_cipher_list(probe, legacy.c_str()) == 1;
+        SSL_CTX_free(probe);
+        if (!ok) fail("legacy cipher list '" + legacy + "'");
+    }
+    install_hello_callbacks(ctx, settings, with_security_level(settings.ciphers, settings.min), legacy);
 }
 
 void load_chain(SSL_CTX* ctx, const CertFiles& cert) {
@@ -72,10 +93,14 @@ void load_chain(SSL_CTX* ctx, const CertFiles& cert) {
     if (SSL_CTX_check_private_key(ctx) != 1) fail("key does not match " + cert.chain.string());
 }
 
-void request_client_cert(SSL_CTX* ctx, const std::filesystem::path& ca_file) {
+void request_client_cert(SSL_CTX* ctx, const std::filesystem::path& ca_file, const std::vector<std::string>& more) {
     if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) fail("CA file " + ca_file.string());
     STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(ca_file.c_str());
     if (!names) fail("CA names from " + ca_file.string());
+    for (const std::string& file : more) {
+        if (SSL_CTX_load_verify_locations(ctx, file.c_str(), nullptr) != 1) fail("trusted CA file " + file);
+        if (SSL_add_file_cert_subjects_to_stack(names, file.c_str()) != 1) fail("CA names from " + file);
+    }
     SSL_CTX_set_client_CA_list(ctx, names);  // the context takes ownership
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, accept_and_record);
     // Session resumption with client verification requires a session id context.
@@ -154,8 +179,9 @@ std::shared_ptr<ssl::context> make_server_context(const TlsSettings& settings, c
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
     SSL_CTX* h = ctx->native_handle();
     apply_protocol(h, settings.min, settings.max, settings.ciphers, settings.ciphersuites);
+    apply_server_hello(h, settings);
     load_chain(h, cert);
-    if (settings.request_client_cert) request_client_cert(h, ca_file);
+    if (settings.request_client_cert) request_client_cert(h, ca_file, settings.client_ca_files);
     SSL_CTX_set_session_ticket_cb(h, generate_ticket, nullptr, nullptr);
     return ctx;
 }

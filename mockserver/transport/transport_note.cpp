@@ -3,14 +3,11 @@
 
 #include <type_traits>
 
+#include "core/overloaded.hpp"
+
 namespace exosim::transport {
 
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-    using F::operator()...;
-};
 
 std::string_view deadline_name(Deadline d) {
     switch (d) {
@@ -52,8 +49,9 @@ std::string_view close_reason_name(CloseReason reason) {
 }
 
 std::string_view note_kind(const TransportNote& n) {
-    return std::visit(Overloaded{
+    return std::visit(core::Overloaded{
                           [](const note::TlsEstablished&) -> std::string_view { return "tls-handshake"; },
+                          [](const note::ClientHello&) -> std::string_view { return "client-hello"; },
                           [](const note::TlsFailed&) -> std::string_view { return "tls-handshake-failed"; },
                           [](const note::Timeout&) -> std::string_view { return "timeout"; },
                           [](const note::PeerClosed&) -> std::string_view { return "eof"; },
@@ -69,10 +67,11 @@ std::string_view note_kind(const TransportNote& n) {
 
 std::string note_detail(const TransportNote& n) {
     return std::visit(
-        Overloaded{
+        core::Overloaded{
             [](const note::TlsEstablished& t) {
                 return t.version + " " + t.cipher + (t.verify_error.empty() ? "" : "; client certificate: " + t.verify_error);
             },
+            [](const note::ClientHello& h) { return h.summary_json; },
             [](const note::TlsFailed& f) { return f.reason; },
             [](const note::Timeout& t) { return std::string(deadline_name(t.deadline)); },
             [](const note::PeerClosed& p) { return std::string(p.during_stall ? "during stall" : ""); },

@@ -46,6 +46,10 @@ struct TlsEstablished {
     std::string cipher;
     std::string verify_error;
 };
+// serve --evidence (evidence.hpp): the client's ClientHello as the one-line JSON summary that
+// save_evidence() returns (versions, ciphers, SNI, ALPN, JA3, JA4, key log path). Emitted after the
+// handshake, whether it succeeded or not.
+struct ClientHello { std::string summary_json; };
 // A handshake that failed for a reason other than its deadline (which is a Timeout).
 struct TlsFailed { std::string reason; };
 struct Timeout { Deadline deadline = Deadline::command; };
@@ -74,13 +78,13 @@ struct TlsAlertSent {
 }  // namespace note
 
 struct TransportNote {
-    using Payload = std::variant<note::TlsEstablished, note::TlsFailed, note::Timeout, note::PeerClosed,
+    using Payload = std::variant<note::TlsEstablished, note::ClientHello, note::TlsFailed, note::Timeout, note::PeerClosed,
                                  note::WriteFailed, note::ServerEnded, note::Stalled, note::Blackholed,
                                  note::StoreFailed, note::TlsAlertSent>;
     Payload payload;
 };
 
-// The edge renderings: kind is one of tls-handshake, tls-handshake-failed, timeout, eof, io-error,
+// The edge renderings: kind is one of tls-handshake, client-hello, tls-handshake-failed, timeout, eof, io-error,
 // shutdown, connection-limit, refused, stall, blackhole, store-failed, tls-alert.
 std::string_view note_kind(const TransportNote& note);
 std::string note_detail(const TransportNote& note);

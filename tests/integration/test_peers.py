@@ -1,13 +1,10 @@
 """Real third-party clients against the foundation: swaks and curl."""
-import shutil
 import subprocess
 
 import pytest
 
+from client_capabilities import require
 from configs import rfc_config
-
-pytestmark = pytest.mark.skipif(not shutil.which("swaks") or not shutil.which("curl"),
-                                reason="swaks and curl are installed by ci/setup-deps")
 
 
 @pytest.fixture
@@ -16,6 +13,7 @@ def server(exosim):
 
 
 def test_swaks_starttls_auth_login(server):
+    require("swaks")
     run = subprocess.run(
         ["swaks", "--server", f"127.0.0.1:{server.port('submission')}", "--tls", "--tls-ca-path",
          str(server.ca_file), "--tls-verify", "--tls-sni", "localhost",
@@ -30,6 +28,7 @@ def test_swaks_starttls_auth_login(server):
 
 
 def test_curl_starttls_auth_plain(server, tmp_path):
+    require("curl")
     body = tmp_path / "mail.txt"
     body.write_bytes(b"From: printer@contoso.com\r\nSubject: curl test\r\n\r\n.leading dot\r\nbody\r\n")
     run = subprocess.run(

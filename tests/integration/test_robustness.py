@@ -1,4 +1,4 @@
-"""Server-side robustness cases (SR-*) of shared/reference/security-tests.md, on real sockets."""
+"""Server-side robustness cases (SR-*) of docs/reference/security-tests.md, on real sockets."""
 import signal
 import time
 

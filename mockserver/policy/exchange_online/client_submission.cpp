@@ -107,19 +107,26 @@ Decision ClientSubmissionPolicy::authenticate_basic(const core::SessionState& st
     return auth_succeeded(*tenant, *m);
 }
 
-// §10: any token problem is the generic 535 5.7.3; SMTP AUTH disabled still blocks with 5.7.139.
+// §10: any token problem is the generic 535 5.7.3, its reason recorded as a finding (issue 14);
+// SMTP AUTH disabled answers 5.7.139 before any token check (entra reference §1 [WIRE]).
 Decision ClientSubmissionPolicy::authenticate_oauth(const core::SessionState& state, const core::Credentials& c) {
     const std::string b = bracket(state);
     const Tenant* tenant = env_->directory->tenant_for_address(c.user);
     if (auto block = legacy_tls_block(state, tenant)) return Decision::close_with(*block);
     const MailboxAccount* m = tenant == nullptr ? nullptr : tenant->find_mailbox(c.user);
-    if (env_->tokens == nullptr || m == nullptr ||
-        env_->tokens->verify(c.secret, c.user, *env_->clock) != TokenStatus::ok) {
-        return auth_failed(r::oauth_failed(b));
-    }
+    if (m == nullptr) return token_rejected(r::oauth_failed(b), "user= " + c.user + " is not a mailbox");
     if (auto block = smtp_auth_block(*tenant, *m, b)) return auth_failed(*block);
+    if (env_->tokens == nullptr) return token_rejected(r::oauth_failed(b), "no token verifier configured");
+    const TokenCheck check = env_->tokens->check(c.secret, c.user, *env_->clock);
+    if (!check.ok()) return token_rejected(r::oauth_failed(b), check.reason);
     if (m->locked) return auth_failed(r::account_locked(b));
     return auth_succeeded(*tenant, *m);
+}
+
+Decision ClientSubmissionPolicy::token_rejected(core::Reply reply, std::string reason) {
+    Decision d = auth_failed(std::move(reply));
+    d.note = Decision::Note{"xoauth2-token-rejected", std::move(reason)};
+    return d;
 }
 
 Decision ClientSubmissionPolicy::auth_failed(core::Reply reply) {

@@ -39,6 +39,7 @@ private:
     core::Decision authenticate_basic(const core::SessionState& state, const core::Credentials& c);
     core::Decision authenticate_oauth(const core::SessionState& state, const core::Credentials& c);
     core::Decision auth_failed(core::Reply reply);
+    core::Decision token_rejected(core::Reply reply, std::string reason);
     core::Decision auth_succeeded(const Tenant& tenant, const MailboxAccount& mailbox);
     std::optional<core::Reply> smtp_auth_block(const Tenant& tenant, const MailboxAccount& mailbox,
                                                const std::string& bracket) const;

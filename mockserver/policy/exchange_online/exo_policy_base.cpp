@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/ascii.hpp"
 #include "policy/exchange_online/hmac_sha256.hpp"
 #include "policy/exchange_online/message_headers.hpp"
 
@@ -121,7 +122,7 @@ core::Reply ExoPolicyBase::protocol_error(const core::SessionState& state, Proto
     switch (error) {
         case ProtocolError::line_too_long: return r::line_too_long(b);
         case ProtocolError::unknown_command:
-        case ProtocolError::http_command: return core::Reply(500, {5, 3, 3}, "Unrecognized command " + b);
+        case ProtocolError::http_command: return r::unrecognized_command(b);
         case ProtocolError::syntax: return r::syntax_error(b);
         case ProtocolError::need_hello: return r::send_hello_first(b);
         case ProtocolError::bad_path: return r::invalid_address(b);
@@ -146,7 +147,7 @@ core::Reply ExoPolicyBase::protocol_error(const core::SessionState& state, Proto
         case ProtocolError::shutting_down: return r::shutting_down(b);
         case ProtocolError::local_error: return r::local_error(b);
         case ProtocolError::unauthorized_pipelining:
-        case ProtocolError::pregreet: return core::Reply(554, {5, 5, 0}, "Protocol violation " + b);
+        case ProtocolError::pregreet: return r::protocol_violation(b);
         case ProtocolError::bad_sequence:
         case ProtocolError::tls_already_active:
         case ProtocolError::auth_already:
@@ -169,12 +170,8 @@ std::string ExoPolicyBase::message_id_for(const core::SessionState& state, std::
     const std::string seed = state.connection.session_id + "/" + std::to_string(state.messages_accepted) + "/" +
                              iso8601_ms(now()) + "/" + std::to_string(content.size());
     const auto d = sha256(seed);
-    static constexpr char hex[] = "0123456789ABCDEF";
     std::string tail;
-    for (std::size_t i = 0; i < 12; ++i) {
-        tail += hex[d[i] >> 4];
-        tail += hex[d[i] & 0xF];
-    }
+    for (std::size_t i = 0; i < 12; ++i) core::ascii::append_hex(tail, d[i], core::ascii::HexCase::upper);
     return "<" + server.name + tail + "@" + lower(server.fqdn()) + ">";
 }
 

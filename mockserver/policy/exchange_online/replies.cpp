@@ -100,6 +100,8 @@ core::Reply unrecognized_command(std::string_view command, std::string_view b) {
     return make(500, {5, 3, 3}, "Unrecognized command '" + std::string(command) + "'", b);
 }
 
+core::Reply unrecognized_command(std::string_view b) { return make(500, {5, 3, 3}, "Unrecognized command", b); }
+
 core::Reply auth_success() { return core::Reply(235, {2, 7, 0}, "Authentication successful"); }
 
 core::Reply unrecognized_auth_type(std::string_view b) {
@@ -300,6 +302,8 @@ core::Reply shutting_down(std::string_view b) {
 core::Reply local_error(std::string_view b) {
     return make(451, {4, 7, 0}, "Temporary server error. Please try again later.", b);
 }
+
+core::Reply protocol_violation(std::string_view b) { return make(554, {5, 5, 0}, "Protocol violation", b); }
 
 }  // namespace replies
 }  // namespace exosim::policy::exo

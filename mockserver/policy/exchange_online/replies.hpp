@@ -1,6 +1,6 @@
 #pragma once
 // THE catalogue of Exchange Online reply texts. Every function cites its row in
-// ../shared/reference/exchange-online-smtp.md (§ and confidence tag). Texts are produced here and
+// docs/reference/exchange-online-smtp.md (§ and confidence tag). Texts are produced here and
 // nowhere else; `bracket` arguments come from diagnostic_bracket() (one place builds the trailer).
 #include <chrono>
 #include <cstdint>
@@ -60,6 +60,9 @@ core::Reply send_hello_first(std::string_view bracket);
 core::Reply invalid_domain_name(std::string_view bracket);
 // §3 [WIRE-partial]: "500 5.3.3 Unrecognized command 'Length: 2' [..]".
 core::Reply unrecognized_command(std::string_view command, std::string_view bracket);
+// §3 [WIRE-partial] wording, INFER without the quoted command: the engine's unknown verb and
+// cross-protocol (HTTP) lines get "500 5.3.3 Unrecognized command [..]".
+core::Reply unrecognized_command(std::string_view bracket);
 
 // ---- AUTH ---------------------------------------------------------------------------------------
 // §4 [WIRE]: "235 2.7.0 Authentication successful".
@@ -164,6 +167,8 @@ core::Reply too_many_errors(std::string_view bracket);
 core::Reply timeout(std::string_view bracket);
 core::Reply shutting_down(std::string_view bracket);
 core::Reply local_error(std::string_view bracket);
+// INFER (Exchange-family 5.5.0): input before the greeting or unauthorised pipelining.
+core::Reply protocol_violation(std::string_view bracket);
 
 }  // namespace replies
 }  // namespace exosim::policy::exo

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -21,13 +22,22 @@ CONTROL = re.compile(r"^control (?P<addr>\S+):(?P<port>\d+)")
 
 
 def find_binary(name: str = "exosim") -> Path:
-    """The binary from $EXOSIM_BUILD_DIR/bin, else build/bin next to the repository root."""
-    root = Path(__file__).resolve().parents[3]
-    build = Path(os.environ.get("EXOSIM_BUILD_DIR", root / "build"))
-    path = build / "bin" / name
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: build first (ci/build) or set EXOSIM_BUILD_DIR")
-    return path
+    """The binary from $EXOSIM_BUILD_DIR/bin; else build/bin next to the repository root (a source
+    checkout); else the one on PATH, as the Debian package installs it (/usr/bin/exosim), so a
+    user's suite needs no build dir."""
+    if os.environ.get("EXOSIM_BUILD_DIR"):
+        path = Path(os.environ["EXOSIM_BUILD_DIR"]) / "bin" / name
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found: build first (ci/build) or fix EXOSIM_BUILD_DIR")
+        return path
+    checkout = Path(__file__).resolve().parents[3] / "build" / "bin" / name
+    if checkout.exists():
+        return checkout
+    installed = shutil.which(name)
+    if installed:
+        return Path(installed)
+    raise FileNotFoundError(f"{name} not found: not in {checkout.parent} (build first: ci/build), not on PATH "
+                            "(install the exosim package), and EXOSIM_BUILD_DIR is not set")
 
 
 @dataclass
@@ -57,6 +67,9 @@ class ExosimServer:
         # to 8025, which parallel tests would fight over: put it on a free port too.
         if config is not None and "control" not in config and "--control" not in extra and "--no-control" not in extra:
             args += ["--control", "127.0.0.1:0"]
+        # Likewise the sign-in service's default 1443.
+        if config is not None and "identity" not in config and "--identity" not in extra and "--no-identity" not in extra:
+            args += ["--identity", "127.0.0.1:0"]
         args += extra
         self.args = args
         self.ports: dict[str, int] = {}

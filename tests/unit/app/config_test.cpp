@@ -117,9 +117,36 @@ TEST(Cli, ServeOptionsAndOverrides) {
     EXPECT_EQ(c.listeners[1].port, 1588);  // legacy cannot share 587 with submission
     EXPECT_EQ(c.listeners[2].port, 25);
     EXPECT_EQ(c.listeners[3].port, 465);
+    EXPECT_EQ(c.identity.address, "0.0.0.0");
+    EXPECT_EQ(c.identity.port, 443);
     ServeOptions e = parse_serve_options({"--ephemeral-ports"});
     apply_overrides(c, e);
     EXPECT_EQ(c.listeners[0].port, 0);
+    EXPECT_EQ(c.identity.port, 0);
+}
+
+TEST(Cli, IdentityListenerDefaultsAndOverrides) {
+    AppConfig c = load_config(std::nullopt);
+    EXPECT_TRUE(c.identity.enabled);
+    EXPECT_EQ(c.identity.address, "127.0.0.1");
+    EXPECT_EQ(c.identity.port, 1443);
+    AppConfig moved = c;
+    apply_overrides(moved, parse_serve_options({"--identity", "127.0.0.5:8443"}));
+    EXPECT_EQ(moved.identity.address, "127.0.0.5");
+    EXPECT_EQ(moved.identity.port, 8443);
+    AppConfig off = c;
+    apply_overrides(off, parse_serve_options({"--no-identity"}));
+    EXPECT_FALSE(off.identity.enabled);
+    // A non-default port is the user's choice: --real-ports leaves it.
+    AppConfig custom = load_config_text("identity: {port: 2443}\n", "test", c);
+    apply_overrides(custom, parse_serve_options({"--real-ports"}));
+    EXPECT_EQ(custom.identity.port, 2443);
+    EXPECT_THROW(parse_serve_options({"--identity", "x:y"}), UsageError);
+    EXPECT_THROW(parse_serve_options({"--identity", "1443", "--no-identity"}), UsageError);
+    EXPECT_THROW(load_config_text("identity: {prot: 1}\n", "test", c), ConfigError);
+    AppConfig again = load_config_text(to_yaml(moved), "emitted", AppConfig{});
+    EXPECT_EQ(again.identity.address, "127.0.0.5");
+    EXPECT_EQ(again.identity.port, 8443);
 }
 
 TEST(Cli, BadInputIsAUsageError) {

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include "support/temp_dir.hpp"
 
 namespace exosim::app {
 namespace {
@@ -19,15 +20,12 @@ using namespace std::chrono_literals;
 class Runtime : public ::testing::Test {
 protected:
     void SetUp() override {
-        char tmpl[] = "/tmp/exosim-runtime-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir = tmpl;
         config = load_config(std::nullopt);
         config.clock = ClockMode::virtual_clock;
     }
-    void TearDown() override { std::filesystem::remove_all(dir); }
 
-    std::filesystem::path dir;
+    test::TempDir tmp{"exosim-runtime"};
+    std::filesystem::path dir = tmp.path();
     AppConfig config;
 };
 
@@ -177,17 +175,6 @@ TEST_F(Runtime, TenantsJsonOmitsPasswords) {
     EXPECT_EQ(printer.at("has_password").as_bool(), true);
     EXPECT_EQ(printer.at("smtp_auth").as_string(), "enabled");
     EXPECT_EQ(v.at("blocked_ips").at(0).as_string(), "198.51.100.66/32");
-}
-
-TEST_F(Runtime, ClientCertificateIsOnePemWithCertAndKey) {
-    ExchangeRuntime rt(config, dir);
-    const auto pem = rt.client_certificate("contoso.com");
-    std::ifstream in(pem);
-    std::stringstream text;
-    text << in.rdbuf();
-    EXPECT_NE(text.str().find("BEGIN CERTIFICATE"), std::string::npos);
-    EXPECT_NE(text.str().find("PRIVATE KEY"), std::string::npos);
-    EXPECT_EQ(rt.client_certificate("contoso.com"), pem);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 namespace exosim::client::test {
 
-// The B2 default path of ../shared/reference/security-tests.md.
+// The default path of the client-side cases (CC-*) of docs/reference/security-tests.md.
 inline constexpr std::string_view greeting = "220 mock.example ESMTP\r\n";
 inline constexpr std::string_view pre_tls_ehlo =
     "250-mock.example\r\n250-PIPELINING\r\n250-SIZE 36700160\r\n250-STARTTLS\r\n250 8BITMIME\r\n";

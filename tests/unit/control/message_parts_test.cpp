@@ -87,5 +87,18 @@ TEST(TransferEncoding, Decodes) {
     EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+// A stored message cut short at every byte (a capture that ended mid-write): never an error,
+// never a decoded size above what is there; the whole message keeps its three leaves.
+TEST(MessageParts, CutAtEveryByteStaysBounded) {
+    ASSERT_EQ(parse_message_parts(multipart).parts.size(), 3u);
+    for (std::size_t cut = 0; cut < multipart.size(); ++cut) {
+        const std::string_view part = multipart.substr(0, cut);
+        const MessageParts p = parse_message_parts(part);
+        for (const MessagePart& leaf : p.parts) EXPECT_LE(leaf.size, cut) << cut;
+        EXPECT_TRUE(!p.text || p.text->size() <= cut) << cut;
+        EXPECT_LE(p.parts.size(), 3u) << cut;
+    }
+}
+
 }  // namespace
 }  // namespace exosim::control

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/engine.hpp"
+#include "core/rfc_replies.hpp"
 #include "policy/rfc_policy.hpp"
 
 namespace exosim::core {
@@ -89,7 +90,7 @@ TEST(EngineMidData, OkLetsTheMessageThrough) {
 }
 
 TEST(EngineClose, TheConnectionLimitReplyComesFromTheCatalogue) {
-    EXPECT_EQ(policy::too_many_connections().render(), "421 4.7.0 Too many connections, try again later\r\n");
+    EXPECT_EQ(rfc_replies::too_many_connections().render(), "421 4.7.0 Too many connections, try again later\r\n");
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ TEST(Sr01, StartTlsInjectionDiscarded) {
 
 TEST(Sr01, BytesFedWhileHandshakingAreDiscarded) {
     Harness h;
-    h.auto_tls = false;
+    h.options().tls.reset();
     h.feed("EHLO t\r\nSTARTTLS\r\n");
     EXPECT_TRUE(h.engine().waiting());
     h.feed("MAIL FROM:<a@b>\r\n");
@@ -41,7 +41,7 @@ TEST(Sr01, BytesFedWhileHandshakingAreDiscarded) {
 // SR-02: a failed handshake closes without any plaintext reply.
 TEST(Sr02, TlsFailureClosesSilently) {
     Harness h;
-    h.auto_tls = false;
+    h.options().tls.reset();
     h.feed("EHLO t\r\nSTARTTLS\r\n");
     h.engine().tls_failed();
     EXPECT_EQ(h.drain(), "<CLOSE>");

@@ -42,7 +42,7 @@ const std::string after_tls_output = ehlo_tls + "235 2.7.0 Authentication succes
 
 TEST(Engine, Greeting) {
     Harness h;
-    EXPECT_EQ(h.wire(), greeting);
+    EXPECT_EQ(h.wire, greeting);
     EXPECT_EQ(h.engine().phase(), core::Phase::ready);
 }
 
@@ -65,7 +65,7 @@ TEST(Engine, FullSessionByteAtATime) {
     Harness split;
     split.feed(full_session_input(), true);
     split.feed(after_tls_input, true);
-    EXPECT_EQ(split.wire(), whole.wire());
+    EXPECT_EQ(split.wire, whole.wire);
     ASSERT_EQ(split.stored.size(), 1u);
     EXPECT_EQ(split.stored[0].content, whole.stored[0].content);
 }
@@ -124,7 +124,7 @@ TEST(Engine, DsnParametersRecorded) {
 
 TEST(Engine, StoreFailureGives451) {
     Harness h;
-    h.store_ok = false;
+    h.options().store_ok = false;
     h.feed("EHLO c.test\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
     EXPECT_EQ(h.feed("x\r\n.\r\n"), "451 4.3.0 Requested action aborted: local error in processing\r\n");
 }

@@ -8,6 +8,7 @@
 
 #include "harness/attachment.hpp"
 #include "scenario/yaml_io.hpp"
+#include "support/temp_dir.hpp"
 
 namespace exosim::harness {
 namespace {
@@ -57,8 +58,8 @@ TEST(ClientProcess, OnlyTheTailIsKept) {
 
 TEST(Attachment, GeneratedPdfAndRelativePaths) {
     namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / ("exosim-attach-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    const test::TempDir tmp("exosim-attach");
+    const fs::path& dir = tmp.path();
     auto s = scenario::parse_scenario_yaml("send: {attachment: \"generated:pdf\"}", (dir / "s.yaml").string(), "s");
     fs::path pdf = prepare_attachment(s, dir / "work");
     std::ifstream in(pdf, std::ios::binary);
@@ -79,7 +80,6 @@ TEST(Attachment, GeneratedPdfAndRelativePaths) {
     EXPECT_THROW(prepare_attachment(s, dir / "work"), std::runtime_error);
     s.send.attachment = "generated:docx";
     EXPECT_THROW(prepare_attachment(s, dir / "work"), std::runtime_error);
-    fs::remove_all(dir);
 }
 
 }  // namespace

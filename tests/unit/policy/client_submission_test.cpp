@@ -195,6 +195,28 @@ TEST_F(Submission, Xoauth2FailuresAreGeneric5_7_3) {
               "535 5.7.139 Authentication unsuccessful, Smtp");
 }
 
+// Issue 14: the wire stays generic, the reason goes into the session's events as a finding.
+TEST_F(Submission, Xoauth2FailureReasonsAreNotedNotSent) {
+    const auto s = state("192.0.2.1", TlsVersion::tls1_2);
+    const auto good = TokenIssuer("test-secret").mint("printer@contoso.com", std::chrono::seconds(60), *fx.clock);
+    const Decision wrong_user = policy()->on_auth(s, {"XOAUTH2", "", "app@contoso.com", good});
+    EXPECT_EQ(rendered(wrong_user), "535 5.7.3 Authentication unsuccessful" + tail());
+    ASSERT_TRUE(wrong_user.note);
+    EXPECT_EQ(wrong_user.note->rule, "xoauth2-token-rejected");
+    EXPECT_EQ(wrong_user.note->detail, "user= app@contoso.com is not sub printer@contoso.com");
+    const Decision junk = policy()->on_auth(s, {"XOAUTH2", "", "printer@contoso.com", "junk"});
+    ASSERT_TRUE(junk.note);
+    EXPECT_EQ(junk.note->detail, "HS256 token malformed or signed with another secret");
+    const Decision nobody = policy()->on_auth(s, {"XOAUTH2", "", "nobody@contoso.com", good});
+    ASSERT_TRUE(nobody.note);
+    EXPECT_EQ(nobody.note->detail, "user= nobody@contoso.com is not a mailbox");
+    EXPECT_FALSE(policy()->on_auth(s, {"XOAUTH2", "", "printer@contoso.com", good}).note);
+    // SMTP AUTH disabled answers 5.7.139 before the token is looked at: even a junk token.
+    const Decision disabled = policy()->on_auth(s, {"XOAUTH2", "", "device@fabrikam.com", "junk"});
+    EXPECT_EQ(rendered(disabled).substr(0, 45), "535 5.7.139 Authentication unsuccessful, Smtp");
+    EXPECT_FALSE(disabled.note);
+}
+
 // Runs AUTH + MAIL + RCPT on `p` and returns the session state at end of data.
 core::SessionState transaction(ClientSubmissionPolicy& p, const std::string& user, const std::string& password,
                                const std::string& from, std::size_t recipients = 1) {

@@ -3,12 +3,11 @@
 // (SessionPolicy::stored_content / annotations_json) is what StoreMessage carries.
 #include <gtest/gtest.h>
 
-#include <variant>
-
 #include "core/engine.hpp"
 #include "policy/exchange_online/factory.hpp"
 #include "policy/exo_test_support.hpp"
 #include "policy/rfc_policy.hpp"
+#include "support/engine_driver.hpp"
 
 namespace exosim::policy::exo {
 namespace {
@@ -27,32 +26,12 @@ core::ConnectionInfo connection(bool implicit) {
 
 core::TlsInfo tls(core::TlsVersion v) { return core::TlsInfo{v, "ECDHE-RSA-AES256-GCM-SHA384", {}, false}; }
 
-struct Driver {
-    core::Engine& engine;
-    std::string out;
-    std::vector<core::StoreMessage> stored;
-
-    std::string send(std::string_view bytes) {
-        engine.feed(bytes);
-        return drain();
-    }
-    std::string drain() {
-        std::string got;
-        for (bool again = true; again;) {
-            again = false;
-            for (auto& a : engine.take_actions()) {
-                if (auto* r = std::get_if<core::SendReply>(&a)) got += r->reply.render();
-                else if (auto* s = std::get_if<core::StoreMessage>(&a)) {
-                    stored.push_back(*s);
-                    engine.message_stored(true, "id-1");
-                    again = true;
-                }
-            }
-        }
-        out += got;
-        return got;
-    }
-};
+// The test drives the handshake itself (tls_established), as the transport would.
+test::DriverOptions manual_tls() {
+    test::DriverOptions o;
+    o.tls.reset();
+    return o;
+}
 
 TEST(ImplicitTls, RfcPolicyAllowsAuthWithoutStarttlsOnImplicitConnection) {
     RfcPolicyConfig cfg;
@@ -63,11 +42,11 @@ TEST(ImplicitTls, RfcPolicyAllowsAuthWithoutStarttlsOnImplicitConnection) {
     core::Engine engine(policy, connection(true));
     engine.tls_established(tls(core::TlsVersion::tls1_3));
     engine.start();
-    Driver run{engine};
+    test::EngineDriver run{engine, manual_tls()};
     EXPECT_EQ(run.drain().substr(0, 4), "220 ");
     EXPECT_TRUE(engine.state().tls_active());
-    EXPECT_EQ(run.send("EHLO c\r\nAUTH PLAIN AHVzZXIAcGFzcw==\r\n").substr(0, 4), "250-");
-    EXPECT_NE(run.out.find("235 2.7.0"), std::string::npos) << run.out;
+    EXPECT_EQ(run.feed("EHLO c\r\nAUTH PLAIN AHVzZXIAcGFzcw==\r\n").substr(0, 4), "250-");
+    EXPECT_NE(run.wire.find("235 2.7.0"), std::string::npos) << run.wire;
 }
 
 TEST(ImplicitTls, IgnoredBeforeStartOnAPlainConnection) {
@@ -89,9 +68,9 @@ TEST(ImplicitTls, ServedExo465SessionIsTlsAndOldVersionsGet421AtAuth) {
         core::Engine engine(*policy, connection(true));
         engine.tls_established(tls(core::TlsVersion::tls1_2));
         engine.start();
-        Driver run{engine};
+        test::EngineDriver run{engine, manual_tls()};
         run.drain();
-        const std::string ehlo = run.send("EHLO printer.local\r\n");
+        const std::string ehlo = run.feed("EHLO printer.local\r\n");
         EXPECT_NE(ehlo.find("250-AUTH LOGIN XOAUTH2\r\n"), std::string::npos) << ehlo;
         EXPECT_EQ(ehlo.find("STARTTLS"), std::string::npos) << ehlo;
     }
@@ -100,10 +79,10 @@ TEST(ImplicitTls, ServedExo465SessionIsTlsAndOldVersionsGet421AtAuth) {
         core::Engine engine(*policy, connection(true));
         engine.tls_established(tls(core::TlsVersion::tls1_0));
         engine.start();
-        Driver run{engine};
+        test::EngineDriver run{engine, manual_tls()};
         run.drain();
-        run.send("EHLO printer.local\r\n");
-        EXPECT_EQ(run.send("AUTH LOGIN\r\n"),
+        run.feed("EHLO printer.local\r\n");
+        EXPECT_EQ(run.feed("AUTH LOGIN\r\n"),
                   "421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS "
                   "1.2. Visit https://aka.ms/smtp_auth_tls. " + std::string(bracket_at_reference) + "\r\n");
         EXPECT_TRUE(engine.closed());
@@ -115,17 +94,17 @@ TEST(StoredCopy, StoreMessageCarriesThePolicysContentAndAnnotations) {
     auto policy = make_exo_policy("exo-submission", fx.env(), connection(false));
     core::Engine engine(*policy, connection(false));
     engine.start();
-    Driver run{engine};
+    test::EngineDriver run{engine, manual_tls()};
     run.drain();
-    run.send("EHLO printer.local\r\nSTARTTLS\r\n");
+    run.feed("EHLO printer.local\r\nSTARTTLS\r\n");
     engine.tls_established(tls(core::TlsVersion::tls1_2));
     run.drain();
-    run.send("EHLO printer.local\r\nAUTH LOGIN\r\n");
-    run.send("cHJpbnRlckBjb250b3NvLmNvbQ==\r\n");
-    EXPECT_EQ(run.send("UHJpbnRlci1QYXNzLTE=\r\n"), "235 2.7.0 Authentication successful\r\n");
-    run.send("MAIL FROM:<printer@contoso.com>\r\nRCPT TO:<alice@contoso.com>\r\nDATA\r\n");
-    const std::string reply = run.send("Subject: hi\r\n\r\nbody\r\n.\r\n");
-    ASSERT_EQ(run.stored.size(), 1u) << run.out;
+    run.feed("EHLO printer.local\r\nAUTH LOGIN\r\n");
+    run.feed("cHJpbnRlckBjb250b3NvLmNvbQ==\r\n");
+    EXPECT_EQ(run.feed("UHJpbnRlci1QYXNzLTE=\r\n"), "235 2.7.0 Authentication successful\r\n");
+    run.feed("MAIL FROM:<printer@contoso.com>\r\nRCPT TO:<alice@contoso.com>\r\nDATA\r\n");
+    const std::string reply = run.feed("Subject: hi\r\n\r\nbody\r\n.\r\n");
+    ASSERT_EQ(run.stored.size(), 1u) << run.wire;
     const core::StoreMessage& m = run.stored[0];
     EXPECT_EQ(m.content.rfind("Received: from printer.local (192.0.2.1) by\r\n", 0), 0u) << m.content;
     const auto id_at = m.content.find("\r\nMessage-ID: <");
@@ -144,10 +123,10 @@ TEST(StoredCopy, RfcPolicyStoresTheReceivedBytes) {
     RfcPolicy policy(cfg);
     core::Engine engine(policy, connection(false));
     engine.start();
-    Driver run{engine};
+    test::EngineDriver run{engine, manual_tls()};
     run.drain();
-    run.send("EHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\nSubject: x\r\n\r\ny\r\n.\r\n");
-    ASSERT_EQ(run.stored.size(), 1u) << run.out;
+    run.feed("EHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\nSubject: x\r\n\r\ny\r\n.\r\n");
+    ASSERT_EQ(run.stored.size(), 1u) << run.wire;
     EXPECT_EQ(run.stored[0].content, "Subject: x\r\n\r\ny\r\n");
     EXPECT_EQ(run.stored[0].annotations_json, "{}");
 }

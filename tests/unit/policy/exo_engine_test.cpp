@@ -2,66 +2,50 @@
 // policies and a virtual clock (so brackets and banners are deterministic).
 #include <gtest/gtest.h>
 
-#include <variant>
-
 #include "core/engine.hpp"
 #include "policy/exchange_online/factory.hpp"
 #include "policy/exo_test_support.hpp"
+#include "support/engine_driver.hpp"
 
 namespace exosim::policy::exo {
 namespace {
 
 using namespace testing;
 
-// Runs the engine, answering StartTls with `tls` and StoreMessage with success; returns the wire.
-struct Wire {
+// An Exchange Online profile's engine behind the shared test transport: StartTls completes with
+// `version`, every StoreMessage succeeds.
+struct ExoParts {
+    ExoParts(const std::string& profile, std::shared_ptr<const ExoEnvironment> env, const core::ConnectionInfo& c)
+        : policy(make_exo_policy(profile, std::move(env), c)), exo_engine(*policy, c) {}
     std::unique_ptr<core::SessionPolicy> policy;
-    std::unique_ptr<core::Engine> engine;
-    core::TlsInfo tls;
-    std::string out;
-    std::size_t stored = 0;
-    std::vector<std::chrono::milliseconds> pauses;
+    core::Engine exo_engine;
+};
 
+core::ConnectionInfo connection(const std::string& profile, std::string seen) {
+    core::ConnectionInfo c;
+    c.session_id = session_id;
+    c.listener = profile;
+    c.client_address = "127.0.0.1";
+    c.seen_address = std::move(seen);
+    return c;
+}
+
+test::DriverOptions handshake(core::TlsVersion version) {
+    test::DriverOptions o;
+    o.tls = core::TlsInfo{version, "ECDHE-RSA-AES256-GCM-SHA384", {}, false};
+    o.store_id = [](std::size_t) { return std::string("store-1"); };
+    return o;
+}
+
+struct Wire : private ExoParts, public test::EngineDriver {
     Wire(const std::string& profile, std::shared_ptr<const ExoEnvironment> env, std::string seen,
-         core::TlsVersion version = core::TlsVersion::tls1_2) {
-        core::ConnectionInfo c;
-        c.session_id = session_id;
-        c.listener = profile;
-        c.client_address = "127.0.0.1";
-        c.seen_address = std::move(seen);
-        tls.version = version;
-        tls.cipher = "ECDHE-RSA-AES256-GCM-SHA384";
-        policy = make_exo_policy(profile, std::move(env), c);
-        engine = std::make_unique<core::Engine>(*policy, c);
-        engine->start();
+         core::TlsVersion version = core::TlsVersion::tls1_2)
+        : ExoParts(profile, std::move(env), connection(profile, std::move(seen))),
+          EngineDriver(exo_engine, handshake(version)) {
+        exo_engine.start();
         drain();
     }
-
-    std::string send(std::string_view bytes) {
-        const auto before = out.size();
-        engine->feed(bytes);
-        drain();
-        return out.substr(before);
-    }
-
-    void drain() {
-        for (bool again = true; again;) {
-            again = false;
-            for (auto& a : engine->take_actions()) {
-                if (auto* r = std::get_if<core::SendReply>(&a)) out += r->reply.render();
-                else if (auto* raw = std::get_if<core::SendRaw>(&a)) out += raw->bytes;
-                else if (auto* p = std::get_if<core::Pause>(&a)) pauses.push_back(p->duration);
-                else if (std::holds_alternative<core::StartTls>(a)) {
-                    engine->tls_established(tls);
-                    again = true;
-                } else if (std::holds_alternative<core::StoreMessage>(a)) {
-                    ++stored;
-                    engine->message_stored(true, "store-1");
-                    again = true;
-                }
-            }
-        }
-    }
+    std::string send(std::string_view bytes) { return feed(bytes); }
 };
 
 const std::string hello = "250-SY5P282CA0097.outlook.office365.com Hello [192.0.2.1]\r\n";
@@ -70,7 +54,7 @@ std::string b() { return std::string(bracket_at_reference); }
 TEST(ExoEngine, SubmissionHappyPathExactBytes) {
     Fixture fx;
     Wire w("exo-submission", fx.env(), "192.0.2.1");
-    EXPECT_EQ(w.out,
+    EXPECT_EQ(w.wire,
               "220 SY5P282CA0097.outlook.office365.com Microsoft ESMTP MAIL Service ready at Sun, 23 Nov 2025 "
               "11:12:20 +0000 [08DE2A6028D26C22]\r\n");
     EXPECT_EQ(w.send("EHLO printer.local\r\n"),
@@ -92,7 +76,7 @@ TEST(ExoEngine, SubmissionHappyPathExactBytes) {
               "250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n354 Start mail input; end with <CRLF>.<CRLF>\r\n");
     EXPECT_EQ(w.send("From: printer@contoso.com\r\nMessage-ID: <scan-1@printer>\r\n\r\nscan\r\n.\r\n"),
               "250 2.0.0 OK <scan-1@printer> [Hostname=SYBP282MB2635.AUSP282.PROD.OUTLOOK.COM]\r\n");
-    EXPECT_EQ(w.stored, 1u);
+    EXPECT_EQ(w.stored.size(), 1u);
     EXPECT_EQ(w.send("RSET\r\n"), "250 2.0.0 Resetting\r\n");
     EXPECT_EQ(w.send("QUIT\r\n"), "221 2.0.0 Service closing transmission channel\r\n");
 }
@@ -122,7 +106,7 @@ TEST(ExoEngine, Tls10SessionGets421AtAuthAndCloses) {
     EXPECT_EQ(w.send("AUTH LOGIN\r\n"),
               "421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2. "
               "Visit https://aka.ms/smtp_auth_tls. " + b() + "\r\n");
-    EXPECT_TRUE(w.engine->closed());
+    EXPECT_TRUE(w.engine().closed());
 }
 
 TEST(ExoEngine, SendAsDeniedAfterDataNotStored) {
@@ -140,14 +124,37 @@ TEST(ExoEngine, SendAsDeniedAfterDataNotStored) {
     w.send("MAIL FROM:<app@contoso.com>\r\nRCPT TO:<alice@contoso.com>\r\nDATA\r\n");
     const std::string reply = w.send("From: ceo@contoso.com\r\n\r\nhi\r\n.\r\n");
     EXPECT_EQ(reply.rfind("554 5.2.252 SendAsDenied; app@contoso.com not allowed to send as ceo@contoso.com; ", 0), 0u);
-    EXPECT_EQ(w.stored, 0u);
+    EXPECT_EQ(w.stored.size(), 0u);
+}
+
+// Issue 14: a rejected token is 535 5.7.3 on the wire and a Finding with its reason in the events.
+TEST(ExoEngine, Xoauth2RejectionReasonIsAFinding) {
+    Fixture fx;
+    Wire w("exo-submission", fx.env(), "192.0.2.1");
+    w.send("EHLO x\r\nSTARTTLS\r\n");
+    w.send("EHLO x\r\n");
+    w.events.clear();  // the driver keeps every event it took
+    const std::string token = "junk";
+    const std::string sasl = base64url_encode("user=printer@contoso.com\x01" "auth=Bearer " + token + "\x01\x01");
+    std::string std64 = sasl;
+    for (char& c : std64) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (std64.size() % 4) std64 += '=';
+    EXPECT_EQ(w.send("AUTH XOAUTH2 " + std64 + "\r\n").substr(0, 37), "535 5.7.3 Authentication unsuccessful");
+    bool found = false;
+    for (const auto& e : w.events) {
+        if (const auto* f = std::get_if<core::Finding>(&e)) {
+            found = f->rule == "xoauth2-token-rejected" &&
+                    f->detail == "HS256 token malformed or signed with another secret";
+        }
+    }
+    EXPECT_TRUE(found);
 }
 
 TEST(ExoEngine, MxDirectSendAndRelay) {
     Fixture fx;
     const std::string mxb = mx_bracket_at_reference;
     Wire w("exo-mx", fx.env(), "192.0.2.1");
-    EXPECT_EQ(w.out.rfind("220 SG2PEPF000B66CE.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at ", 0),
+    EXPECT_EQ(w.wire.rfind("220 SG2PEPF000B66CE.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at ", 0),
               0u);
     EXPECT_EQ(w.send("EHLO scanner\r\n").find("AUTH"), std::string::npos);
     EXPECT_EQ(w.send("MAIL FROM:<printer@contoso.com>\r\n"), "250 2.1.0 Sender OK\r\n");
@@ -157,7 +164,7 @@ TEST(ExoEngine, MxDirectSendAndRelay) {
     EXPECT_EQ(w.send("RCPT TO:<alice@contoso.com>\r\n"), "250 2.1.5 Recipient OK\r\n");
     EXPECT_EQ(w.send("DATA\r\n"), "354 Start mail input; end with <CRLF>.<CRLF>\r\n");
     EXPECT_EQ(w.send("Subject: scan\r\n\r\nx\r\n.\r\n").rfind("250 2.6.0 <TYZPR06MB6239", 0), 0u);
-    EXPECT_EQ(w.stored, 1u);
+    EXPECT_EQ(w.stored.size(), 1u);
 
     Wire relay("exo-mx", fx.env(), "203.0.113.10");
     relay.send("EHLO mfp.contoso.com\r\nMAIL FROM:<printer@contoso.com>\r\n");

@@ -6,6 +6,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "scenario/scenario_error.hpp"
 #include "scenario/yaml_io.hpp"
 
 namespace exosim::scenario {
@@ -94,6 +95,16 @@ INSTANTIATE_TEST_SUITE_P(
                   "request body: server.rules[0].when.probability: must be between 0 and 1, found -0.5"},
         ErrorCase{R"({"id": 5})", "request body: id: expected a string, found a number"},
         ErrorCase{R"({"id": "x",)", "request body: (syntax): incomplete JSON"}));
+
+// A POST body cut short at every byte: a ScenarioError (the API's 400) or, at the very end, the
+// scenario; never another exception.
+TEST(JsonIo, BodyCutAtEveryByteIsAScenarioErrorNeverACrash) {
+    const std::string body = json::serialize(to_json(parse_scenario_yaml(full, "full.yaml", "full")));
+    for (std::size_t cut = 0; cut < body.size(); ++cut) {
+        EXPECT_THROW(parse_scenario_json(body.substr(0, cut), "request body"), ScenarioError) << cut;
+    }
+    EXPECT_EQ(parse_scenario_json(body, "request body").id, "full");
+}
 
 }  // namespace
 }  // namespace exosim::scenario

@@ -12,7 +12,7 @@ ClientView view(const Trace& t) { return read_client_view(t.connections.front())
 
 std::vector<std::string> verbs(const ClientView& v) {
     std::vector<std::string> out;
-    for (const ClientLine& l : v.lines) out.push_back(l.kind == ClientLine::Kind::command ? l.verb : "<sasl>");
+    for (const ClientLine& l : v.lines) out.push_back(l.kind == ClientLine::Kind::command ? l.word : "<sasl>");
     return out;
 }
 
@@ -31,7 +31,7 @@ TEST(VerdictView, BodySplitAcrossReadsAndTerminatorAcrossReads) {
                                   .C("RCPT TO:<c@d>\r\n").S("250 ok\r\n").C("DATA\r\n").S("354 go\r\n").C("a\r\nb\r").C("\n.").C("\r\nQUIT\r\n"));
     ASSERT_EQ(v.bodies.size(), 1u);
     EXPECT_EQ(v.bodies[0].raw, "a\r\nb\r\n.\r\n");
-    EXPECT_EQ(v.lines.back().verb, "QUIT");
+    EXPECT_EQ(v.lines.back().word, "QUIT");
     EXPECT_TRUE(v.lines.back().pipelined);  // sent before the reply to the dot
 }
 
@@ -94,6 +94,32 @@ TEST(VerdictView, TranscriptMarksSameReadAndRedactsSecrets) {
     EXPECT_NE(text.find(".. AUTH PLAIN <initial response, 12 octets>"), std::string::npos) << text;
     EXPECT_EQ(text.find("AGEAc2VjcmV0"), std::string::npos) << text;
     EXPECT_NE(text.find(".. 235 ok"), std::string::npos) << text;
+}
+
+// The client's bytes of a whole session cut into two reads at every position: the commands, SASL
+// lines and the body read back the same (only the read bookkeeping may differ).
+TEST(VerdictView, SameLinesAndBodyForEverySplitOfTheClientBytes) {
+    const std::string client = "EHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n";
+    const std::string body = "Subject: x\r\n\r\nQUIT\r\n.\r\n";
+    const auto run = [&](std::size_t cut) {
+        TraceBuilder b;
+        b.S("220 x\r\n");
+        const std::string all = client + body;
+        if (cut > 0) b.C(all.substr(0, cut));
+        if (cut < all.size()) b.C(all.substr(cut));
+        return view(b.S("250-x\r\n250 PIPELINING\r\n250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n"));
+    };
+    const ClientView whole = run(0);
+    ASSERT_EQ(verbs(whole), (std::vector<std::string>{"EHLO", "MAIL", "RCPT", "DATA"}));
+    ASSERT_EQ(whole.bodies.size(), 1u);
+    for (std::size_t cut = 1; cut < client.size() + body.size(); ++cut) {
+        const ClientView v = run(cut);
+        EXPECT_EQ(verbs(v), verbs(whole)) << cut;
+        ASSERT_EQ(v.bodies.size(), 1u) << cut;
+        EXPECT_EQ(v.bodies[0].raw, whole.bodies[0].raw) << cut;
+        EXPECT_TRUE(v.bodies[0].terminated) << cut;
+        for (std::size_t i = 0; i < v.lines.size(); ++i) EXPECT_EQ(v.lines[i].text, whole.lines[i].text) << cut;
+    }
 }
 
 }  // namespace

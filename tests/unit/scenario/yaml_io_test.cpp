@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include <unistd.h>
+#include "support/temp_dir.hpp"
 
 namespace exosim::scenario {
 namespace {
@@ -220,13 +221,8 @@ fs::path write_file(const fs::path& p, std::string_view text) {
 
 class SuiteFiles : public ::testing::Test {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("exosim-suite-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    fs::path dir_;
+    test::TempDir tmp_{"exosim-suite"};
+    fs::path dir_ = tmp_.path();
 };
 
 TEST_F(SuiteFiles, ResolvesFilesAndDirectoriesRelativeToTheSuite) {

@@ -53,16 +53,6 @@ TEST(JsonText, ReplacesInvalidSequences) {
     EXPECT_TRUE(is_valid_utf8(to_valid_utf8("\xf0\x9f\x98\xff\xfe\xed\xa0\x80")));
 }
 
-TEST(JsonText, Base64Rfc4648Vectors) {
-    EXPECT_EQ(base64_encode(""), "");
-    EXPECT_EQ(base64_encode("f"), "Zg==");
-    EXPECT_EQ(base64_encode("fo"), "Zm8=");
-    EXPECT_EQ(base64_encode("foo"), "Zm9v");
-    EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
-    EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
-    EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-}
-
 TEST(JsonText, UtcTimeRoundTrip) {
     using namespace std::chrono;
     system_clock::time_point t{milliseconds(1700000000123)};

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include "support/temp_dir.hpp"
 
 namespace exosim::store {
 namespace {
@@ -15,21 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "exosim-store-XXXXXX").string();
-        path_ = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using test::TempDir;
 
 core::Path path(std::string local, std::string domain) {
     core::Path p;

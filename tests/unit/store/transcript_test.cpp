@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include "support/temp_dir.hpp"
 
 namespace exosim::store {
 namespace {
@@ -13,21 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "exosim-transcript-XXXXXX").string();
-        path_ = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using test::TempDir;
 
 std::vector<json::object> parse_all(const std::vector<std::string>& lines) {
     std::vector<json::object> out;

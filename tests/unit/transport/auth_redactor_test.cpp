@@ -39,5 +39,19 @@ TEST(AuthRedactor, SecretSplitAcrossReadsAtEveryByte) {
     }
 }
 
+// AUTH LOGIN and both SASL responses cut into two reads at every position, the second read fed
+// while the engine is in its AUTH phase: the same bytes come out as from one read.
+TEST(AuthRedactor, LoginExchangeSplitAtEveryReadGivesTheSameOutput) {
+    const std::string in = "AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\n";
+    const std::string whole = AuthRedactor().filter(in, false);
+    ASSERT_EQ(whole, "AUTH LOGIN\r\n[redacted]\r\n[redacted]\r\n");
+    for (std::size_t cut = 1; cut < in.size(); ++cut) {
+        AuthRedactor r;
+        std::string out = r.filter(in.substr(0, cut), false);
+        out += r.filter(in.substr(cut), true);
+        EXPECT_EQ(out, whole) << cut;
+    }
+}
+
 }  // namespace
 }  // namespace exosim::transport

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include "support/temp_dir.hpp"
 
 namespace exosim::transport {
 namespace {
@@ -46,14 +47,11 @@ Cli run(const std::string& command) {
 class Certs : public testing::Test {
 protected:
     static void SetUpTestSuite() {
-        std::string tmpl = (fs::temp_directory_path() / "exosim-certs-XXXXXX").string();
-        dir_ = new fs::path(::mkdtemp(tmpl.data()));
-        ca_ = new CertificateAuthority(*dir_ / "tls");
+        dir_ = new test::TempDir("exosim-certs");
+        ca_ = new CertificateAuthority(dir_->path() / "tls");
     }
     static void TearDownTestSuite() {
         delete ca_;
-        std::error_code ec;
-        fs::remove_all(*dir_, ec);
         delete dir_;
     }
     // `openssl verify` of the served leaf against ca.pem with the intermediate as untrusted.
@@ -62,12 +60,12 @@ protected:
         if (with_intermediate) cmd += " -untrusted " + ca_->intermediate_file().string();
         return run(cmd + " " + extra + " " + f.chain.string());
     }
-    static fs::path tls_dir() { return *dir_ / "tls"; }
+    static fs::path tls_dir() { return dir_->path() / "tls"; }
 
-    static fs::path* dir_;
+    static test::TempDir* dir_;
     static CertificateAuthority* ca_;
 };
-fs::path* Certs::dir_ = nullptr;
+test::TempDir* Certs::dir_ = nullptr;
 CertificateAuthority* Certs::ca_ = nullptr;
 
 TEST_F(Certs, CreatesCaAndIntermediateWithPrivateKeys) {
@@ -157,8 +155,8 @@ TEST_F(Certs, ClientCertificates) {
 }
 
 TEST_F(Certs, RegeneratesWhenTheIntermediateChanges) {
-    std::string tmpl = (fs::temp_directory_path() / "exosim-certs-regen-XXXXXX").string();
-    fs::path dir = ::mkdtemp(tmpl.data());
+    const test::TempDir tmp("exosim-certs-regen");
+    const fs::path& dir = tmp.path();
     {
         CertificateAuthority ca(dir);
         ca.server_cert("localhost");
@@ -171,12 +169,11 @@ TEST_F(Certs, RegeneratesWhenTheIntermediateChanges) {
     Cli r = run("openssl verify -CAfile " + ca.ca_file().string() + " -untrusted " + ca.intermediate_file().string() +
                 " " + f.chain.string());
     EXPECT_EQ(r.status, 0) << r.output;
-    fs::remove_all(dir);
 }
 
 TEST_F(Certs, ConcurrentFirstStartAgrees) {
-    std::string tmpl = (fs::temp_directory_path() / "exosim-certs-race-XXXXXX").string();
-    fs::path dir = ::mkdtemp(tmpl.data());
+    const test::TempDir tmp("exosim-certs-race");
+    const fs::path& dir = tmp.path();
     std::vector<std::string> leaves(4);
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i)
@@ -191,7 +188,6 @@ TEST_F(Certs, ConcurrentFirstStartAgrees) {
     Cli r = run("openssl verify -CAfile " + (dir / "ca.pem").string() + " -untrusted " +
                 (dir / "intermediate.pem").string() + " " + (dir / "localhost.pem").string());
     EXPECT_EQ(r.status, 0) << r.output;
-    fs::remove_all(dir);
 }
 
 TEST(CertNames, SafeNames) {
@@ -202,6 +198,70 @@ TEST(CertNames, SafeNames) {
     EXPECT_TRUE(parse_cert_variant("missing_intermediate", v));
     EXPECT_EQ(v, CertVariant::missing_intermediate);
     EXPECT_FALSE(parse_cert_variant("bogus", v));
+}
+
+TEST_F(Certs, SigninCertificateNamesEveryLoginHostAndVerifies) {
+    CertFiles f = ca_->signin_cert();
+    EXPECT_EQ(f.chain, tls_dir() / "login.microsoftonline.com.pem");
+    EXPECT_EQ(count_certs(f.chain), 2u);
+    ASSERT_EQ(CertificateAuthority::signin_names().size(), 6u);
+    for (const std::string& name : CertificateAuthority::signin_names()) {
+        Cli r = verify(f, "-purpose sslserver -verify_hostname " + name);
+        EXPECT_EQ(r.status, 0) << name << ": " << r.output;
+    }
+    Cli other = verify(f, "-purpose sslserver -verify_hostname outlook.office365.com");
+    EXPECT_NE(other.status, 0) << other.output;
+    Cli text = run("openssl x509 -noout -ext subjectAltName -in " + f.chain.string());
+    EXPECT_NE(text.output.find("DNS:login.microsoftonline.com, DNS:login.microsoft.com, DNS:login.windows.net, "
+                               "DNS:sts.windows.net, DNS:microsoft.com, DNS:www.microsoft.com"),
+              std::string::npos)
+        << text.output;
+    std::string first = slurp(f.chain);
+    EXPECT_EQ(slurp(ca_->signin_cert().chain), first) << "kept once issued";
+}
+
+TEST_F(Certs, SigninCertificateReplacesASingleNameFileOfTheSameStem) {
+    std::string tmpl = (fs::temp_directory_path() / "exosim-certs-XXXXXX").string();
+    fs::path dir = ::mkdtemp(tmpl.data());
+    CertificateAuthority ca(dir);
+    ca.server_cert("login.microsoftonline.com");  // an older layout: one name only
+    CertFiles f = ca.signin_cert();
+    EXPECT_EQ(run("openssl verify -CAfile " + ca.ca_file().string() + " -untrusted " + ca.intermediate_file().string() +
+                  " -verify_hostname sts.windows.net " + f.chain.string())
+                  .status,
+              0);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+}
+
+TEST_F(Certs, AppCertificateIsIssuedOnceUnderApps) {
+    const std::string id = "6a8c0e2f-4d1b-4f3a-9c5e-7b9d1f3a5c44";
+    CertFiles f = ca_->app_cert(id, "Contoso Scan Daemon");
+    EXPECT_EQ(f.chain, tls_dir() / "apps" / (id + ".crt.pem"));
+    EXPECT_EQ(f.key, tls_dir() / "apps" / (id + ".key.pem"));
+    EXPECT_EQ(count_certs(f.chain), 1u) << "the leaf only: what an app registration holds";
+    struct stat st {};
+    ASSERT_EQ(::stat(f.key.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    Cli subject = run("openssl x509 -noout -subject -ext extendedKeyUsage -in " + f.chain.string());
+    EXPECT_NE(subject.output.find("CN = Contoso Scan Daemon"), std::string::npos) << subject.output;
+    EXPECT_NE(subject.output.find("TLS Web Client Authentication"), std::string::npos) << subject.output;
+    Cli r = verify(f, "-purpose sslclient");
+    EXPECT_EQ(r.status, 0) << r.output;
+    Cli match = run("openssl x509 -noout -pubkey -in " + f.chain.string() + " | openssl sha256; openssl pkey -pubout -in " +
+                    f.key.string() + " | openssl sha256");
+    auto nl = match.output.find('\n');
+    ASSERT_NE(nl, std::string::npos);
+    EXPECT_EQ(match.output.substr(0, nl + 1), match.output.substr(nl + 1)) << "key belongs to the certificate";
+    std::string leaf = slurp(f.chain);
+    CertificateAuthority again(tls_dir());
+    EXPECT_EQ(slurp(again.app_cert(id, "Contoso Scan Daemon").chain), leaf) << "kept across restarts";
+}
+
+TEST_F(Certs, AppCertificateRefusesPathsInTheId) {
+    EXPECT_THROW(ca_->app_cert("../evil", "X"), std::invalid_argument);
+    EXPECT_THROW(ca_->app_cert("", "X"), std::invalid_argument);
+    EXPECT_THROW(ca_->app_cert("6a8c0e2f", ""), std::invalid_argument);
 }
 
 }  // namespace

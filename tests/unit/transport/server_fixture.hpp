@@ -17,42 +17,34 @@
 #include "transport/transcript_sink.hpp"
 
 #include "smtp_test_client.hpp"
+#include "support/temp_dir.hpp"
 
 namespace exosim::test {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-inline fs::path unique_temp_dir(const std::string& tag) {
-    static std::atomic<int> counter{0};
-    fs::path dir = fs::temp_directory_path() /
-                   ("exosim-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
 class ServerFixture : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        ca_dir_ = new fs::path(unique_temp_dir("ca"));
-        ca_ = new transport::CertificateAuthority(*ca_dir_);
+        ca_dir_ = new TempDir("exosim-ca");
+        ca_ = new transport::CertificateAuthority(ca_dir_->path());
         ca_->ensure_defaults();
     }
     static void TearDownTestSuite() {
         delete ca_;
-        fs::remove_all(*ca_dir_);
         delete ca_dir_;
     }
 
     void SetUp() override {
-        data_dir_ = unique_temp_dir("data");
+        data_tmp_ = std::make_unique<TempDir>("exosim-data");
+        data_dir_ = data_tmp_->path();
         store_ = std::make_unique<store::MessageStore>(data_dir_, store::CaptureMode::disk);
     }
     void TearDown() override {
         server_.reset();
         store_.reset();
-        fs::remove_all(data_dir_);
+        data_tmp_.reset();
     }
 
     static transport::ListenerConfig listener(const std::string& name,
@@ -113,8 +105,9 @@ protected:
         return c;
     }
 
-    inline static fs::path* ca_dir_ = nullptr;
+    inline static TempDir* ca_dir_ = nullptr;
     inline static transport::CertificateAuthority* ca_ = nullptr;
+    std::unique_ptr<TempDir> data_tmp_;
     fs::path data_dir_;
     std::unique_ptr<store::MessageStore> store_;
     transport::SessionRegistry registry_;

@@ -1,5 +1,5 @@
 // The transport end to end in-process: real sockets on 127.0.0.1:0, the RFC policy, a disk store.
-// Cases from ../shared/reference/security-tests.md B1/B3 (SR-*, TLS-*), each well under 2 s.
+// Cases from docs/reference/security-tests.md, server side and TLS (SR-*, TLS-*), each well under 2 s.
 #include <fstream>
 #include <thread>
 

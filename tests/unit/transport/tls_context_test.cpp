@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <gtest/gtest.h>
+#include "support/temp_dir.hpp"
 
 namespace exosim::transport {
 namespace {
@@ -63,14 +64,11 @@ Handshake run_handshake(ssl::context& server_ctx, ssl::context& client_ctx, cons
 class TlsContext : public testing::Test {
 protected:
     static void SetUpTestSuite() {
-        std::string tmpl = (fs::temp_directory_path() / "exosim-tls-XXXXXX").string();
-        dir_ = new fs::path(::mkdtemp(tmpl.data()));
-        ca_ = new CertificateAuthority(*dir_);
+        dir_ = new test::TempDir("exosim-tls");
+        ca_ = new CertificateAuthority(dir_->path());
     }
     static void TearDownTestSuite() {
         delete ca_;
-        std::error_code ec;
-        fs::remove_all(*dir_, ec);
         delete dir_;
     }
     static std::shared_ptr<ssl::context> server(TlsSettings s) {
@@ -88,10 +86,10 @@ protected:
         s.max = max;
         return s;
     }
-    static fs::path* dir_;
+    static test::TempDir* dir_;
     static CertificateAuthority* ca_;
 };
-fs::path* TlsContext::dir_ = nullptr;
+test::TempDir* TlsContext::dir_ = nullptr;
 CertificateAuthority* TlsContext::ca_ = nullptr;
 
 TEST_F(TlsContext, DefaultNegotiatesTls13) {
@@ -214,7 +212,7 @@ TEST_F(TlsContext, InvalidSettingsThrow) {
     TlsSettings bad_ciphers;
     bad_ciphers.ciphers = "NO-SUCH-CIPHER";
     EXPECT_THROW(server(bad_ciphers), std::runtime_error);
-    EXPECT_THROW(make_server_context(TlsSettings{}, CertFiles{*dir_ / "missing.pem", *dir_ / "missing.key"},
+    EXPECT_THROW(make_server_context(TlsSettings{}, CertFiles{dir_->path() / "missing.pem", dir_->path() / "missing.key"},
                                      ca_->ca_file()),
                  std::runtime_error);
     EXPECT_THROW(make_server_context(TlsSettings{}, CertFiles{ca_->server_cert("localhost").chain,

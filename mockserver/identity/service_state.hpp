@@ -1,0 +1,140 @@
+#pragma once
+// Internal: the state behind IdentityService and its SMTP verifier, and the per-request context
+// the endpoint handlers share. Every member is used under `mu`.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "identity/aadsts.hpp"
+#include "identity/form.hpp"
+#include "identity/identity_service.hpp"
+#include "identity/refresh_tokens.hpp"
+#include "identity/responses.hpp"
+#include "identity/scopes.hpp"
+
+namespace exosim::identity {
+
+struct AuthCode {
+    std::string client_id, redirect_uri, user, tenant_id;
+    ScopeRequest scope;
+    std::string challenge, challenge_method, nonce;
+    TimePoint created, auth_time;
+    bool redeemed = false;
+};
+
+enum class DeviceStatus { pending, approved, declined, failed, redeemed };
+
+struct DeviceFlow {
+    std::string device_code, user_code, client_id, tenant_segment;
+    ScopeRequest scope;
+    TimePoint created, expires;
+    std::optional<TimePoint> last_poll;
+    DeviceStatus status = DeviceStatus::pending;
+    std::string user;                  // approved as
+    std::optional<AadError> failure;   // status failed: what the poll answers
+};
+
+// A sign-in page flow (device login or /authorize), bound to its anti-forgery token.
+struct PageFlow {
+    std::string id, csrf;
+    bool device = false;
+    std::string step;          // "code", "account", "password", "mfa", "confirm", "consent", "done"
+    std::string user_code;     // device
+    std::string client_id, redirect_uri, response_mode, state, nonce, challenge, challenge_method, prompt;
+    std::string tenant_segment, user, login_hint;
+    ScopeRequest scope;
+    TimePoint created;
+};
+
+struct ServiceState {
+    ServiceState(IdentityDirectory d, std::shared_ptr<const policy::Clock> c, Crypto& cr, DurableLog& l,
+                 IdentitySettings s, IdentityService::Observer o)
+        : dir(std::move(d)), clock(std::move(c)), crypto(cr), settings(std::move(s)), observer(std::move(o)),
+          refresh(l, cr) {}
+
+    mutable std::mutex mu;
+    IdentityDirectory dir;
+    std::shared_ptr<const policy::Clock> clock;
+    Crypto& crypto;
+    IdentitySettings settings;
+    IdentityService::Observer observer;
+    RefreshTokenStore refresh;
+    std::map<std::string, AuthCode> codes;
+    std::map<std::string, DeviceFlow> devices;
+    std::map<std::string, PageFlow> flows;
+    std::map<std::string, std::int64_t> used_jtis;  // client assertion jti -> exp
+    std::optional<TokenEndpointFault> fault;
+    std::chrono::seconds nbf_skew{0};
+
+    TimePoint now() const { return clock->now(); }
+    std::string random_token(std::size_t octets) const;
+    std::string guid() const;
+    std::chrono::seconds access_lifetime() const;
+};
+
+// One request being handled.
+struct Ctx {
+    const HttpRequest& http;
+    std::string path;
+    std::string query;
+    std::string host;  // lower case, without port
+    RequestIds ids;
+    IdentityEvent event;
+};
+
+// Tenant path segment: a known tenant, "common"/"organizations" (tenant == nullptr, multi), or
+// unknown (nullopt).
+struct TenantSegment {
+    const IdentityTenant* tenant = nullptr;
+    std::string text;
+};
+std::optional<TenantSegment> resolve_tenant(const ServiceState& s, std::string_view segment);
+
+HttpResponse fail(Ctx& ctx, const AadError& e);
+
+// Endpoints (one file each).
+HttpResponse token_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);
+HttpResponse devicecode_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);
+HttpResponse discovery_instance(ServiceState& s, Ctx& ctx);
+HttpResponse openid_configuration(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);
+HttpResponse jwks(ServiceState& s, Ctx& ctx);
+HttpResponse authorize_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);
+HttpResponse signin_post(ServiceState& s, Ctx& ctx);
+HttpResponse devicelogin_page(ServiceState& s, Ctx& ctx);
+
+// Shared by grants and pages.
+struct UserCheck {
+    const UserSignIn* user = nullptr;
+    std::optional<AadError> error;
+};
+// Password sign-in checks in Entra's order; `password` nullopt: already signed in (refresh).
+UserCheck check_user(const ServiceState& s, std::string_view address, const std::optional<std::string>& password,
+                     const TenantSegment& t, std::string_view resource);
+// Delegated permissions and consent of `app` for `user`: nullopt when they may be issued.
+std::optional<AadError> check_delegated(const ServiceState& s, const AppRegistration& app, const UserSignIn& user,
+                                        ScopeRequest& scope);
+bool consented(const AppRegistration& app, const UserSignIn& user, const ScopeRequest& scope);
+
+struct IssueSpec {
+    const AppRegistration* app = nullptr;
+    const UserSignIn* user = nullptr;  // nullptr: app-only
+    std::string tenant_id;
+    ScopeRequest scope;
+    std::string nonce;
+    TimePoint auth_time;
+    bool v1 = false;
+    int appidacr = 0;  // 0 public, 1 secret, 2 certificate
+};
+// The success JSON of reference §3 (and journals a refresh token when offline_access was asked).
+HttpResponse issue_tokens(ServiceState& s, Ctx& ctx, const IssueSpec& spec);
+std::string mint_access_token(ServiceState& s, const IssueSpec& spec, std::chrono::seconds lifetime);
+
+// Device flows: approve/decline as the pages and the control API do; auto-approval on poll.
+void approve_device(ServiceState& s, DeviceFlow& flow, const UserSignIn& user);
+DeviceFlow* find_device_by_user_code(ServiceState& s, std::string_view user_code);
+void apply_auto_approve(ServiceState& s, DeviceFlow& flow);
+
+}  // namespace exosim::identity
