@@ -86,7 +86,7 @@ json::object session_json(const transport::SessionRecord& r) {
         {"tls_cipher", r.tls_cipher},
         {"helo", json_text(r.helo)},
         {"auth_identity", json_text(r.auth_identity)},
-        {"close_reason", r.close_reason},
+        {"close_reason", r.close_reason_text()},
         {"bytes_in", r.bytes_in},
         {"bytes_out", r.bytes_out},
         {"message_ids", std::move(messages)},
@@ -107,8 +107,8 @@ json::object event_json(const transport::SessionRecord& record, const transport:
         put_bytes(o, chunk->bytes);
     } else if (const auto* note = std::get_if<transport::TransportNote>(&event.data)) {
         o["type"] = "transport";
-        o["kind"] = note->kind;
-        o["detail"] = json_text(note->detail);
+        o["kind"] = note_kind(*note);
+        o["detail"] = json_text(note_detail(*note));
     } else if (const auto* e = std::get_if<core::Event>(&event.data)) {
         describe(*e, o);
     }

@@ -51,8 +51,8 @@ void Metrics::on_session_event(const transport::SessionRecord& record, const tra
     if (const auto* chunk = std::get_if<transport::WireChunk>(&event.data)) {
         (chunk->direction == transport::Direction::in ? bytes_in_ : bytes_out_) += chunk->bytes.size();
     } else if (const auto* note = std::get_if<transport::TransportNote>(&event.data)) {
-        if (note->kind == "tls-handshake") ++tls_handshakes_[record.tls_version];
-        else if (note->kind == "tls-handshake-failed") ++tls_failures_;
+        if (std::holds_alternative<transport::note::TlsEstablished>(note->payload)) ++tls_handshakes_[record.tls_version];
+        else if (std::holds_alternative<transport::note::TlsFailed>(note->payload)) ++tls_failures_;
     } else if (const auto* e = std::get_if<core::Event>(&event.data)) {
         if (const auto* reply = std::get_if<core::ReplyProduced>(e)) {
             const int klass = reply->reply.code / 100;

@@ -72,7 +72,7 @@ void SessionLog::on_session_ended(const transport::SessionRecord& record) {
     auto t_ms = record.ended
                     ? std::chrono::duration_cast<std::chrono::milliseconds>(*record.ended - record.started).count()
                     : 0;
-    it->second.close = Close{t_ms, record.tls_version, record.close_reason};
+    it->second.close = Close{t_ms, record.tls_version, std::string(record.close_reason_text())};
 }
 
 std::optional<boost::json::array> SessionLog::transcript(const std::string& session_id) const {

@@ -2,6 +2,7 @@
 // What the engine asks its transport to do, in order.
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "envelope.hpp"
@@ -28,7 +29,12 @@ struct StoreMessage {
 struct Close {};
 // Stop answering but keep the connection open until the client gives up or the deadline (scripted stall).
 struct Stall {};
+// End the TLS session with a fatal alert (RFC 8446 6.2) instead of a reply (scripted fault);
+// a Close follows. Core names the alert; the transport sends it.
+enum class TlsAlert { internal_error };
+constexpr std::string_view tls_alert_name(TlsAlert) { return "internal_error"; }
+struct SendTlsAlert { TlsAlert alert = TlsAlert::internal_error; };
 
-using Action = std::variant<SendReply, SendRaw, Pause, StartTls, StoreMessage, Close, Stall>;
+using Action = std::variant<SendReply, SendRaw, Pause, StartTls, StoreMessage, Close, Stall, SendTlsAlert>;
 
 }  // namespace exosim::core

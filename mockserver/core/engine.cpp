@@ -48,11 +48,6 @@ void Engine::Impl::start() {
             return;
         }
     }
-    if (implicit_tls_drop_) {
-        enter(Phase::ready);
-        answer(*implicit_tls_drop_, rfc_replies::closing());
-        return;
-    }
     const Decision d = policy_.on_connect(state_);
     enter(Phase::ready);
     connect_rejected_ = d.kind == Decision::Kind::reject;
@@ -178,20 +173,19 @@ void Engine::Impl::enter(Phase p) {
     phase_ = p;
 }
 
-// RFC 5321 3.8 / 4.2.2: 421 means the server closes the channel, so it always ends the session.
+// Sending never closes: whoever sends a closing reply (RFC 5321 3.8: 421) also calls close(), from a
+// Decision::close or a ProtocolError that ends the session.
 void Engine::Impl::send(Reply r) {
-    const bool closing = r.code == 421;
     events_.push_back(ReplyProduced{r});
     actions_.push_back(SendReply{std::move(r)});
-    if (closing) close();
 }
 
 void Engine::Impl::answer(const Decision& d, Reply default_reply) {
     if (d.delay.count() > 0) actions_.push_back(Pause{d.delay});
     if (d.reply) send(*d.reply);
     else if (default_reply.code != 0) send(std::move(default_reply));
-    else if (d.kind != Decision::Kind::disconnect) send(policy_.protocol_error(state_, ProtocolError::bad_sequence));
-    if (d.kind == Decision::Kind::disconnect) close();
+    else if (!d.close) send(policy_.protocol_error(state_, ProtocolError::bad_sequence));
+    if (d.close) close();
 }
 
 // Engine-detected errors count toward settings.max_errors; at the limit the 421 replaces the reply.
@@ -274,16 +268,14 @@ void Engine::tls_established(const TlsInfo& info) {
     if (!impl_->started_ && impl_->state_.connection.implicit_tls) {
         impl_->state_.tls = info;
         const Decision d = impl_->policy_.on_tls_established(impl_->state_);
-        if (d.kind == Decision::Kind::disconnect) impl_->implicit_tls_drop_ = d;  // instead of the greeting
-        else if (d.kind == Decision::Kind::reject) impl_->tls_rejection_ = d;
+        if (d.kind != Decision::Kind::proceed) impl_->tls_rejection_ = d;
         return;
     }
     if (impl_->phase_ != Phase::tls_pending) return;
     impl_->state_.tls = info;
     impl_->enter(Phase::ready);
     const Decision d = impl_->policy_.on_tls_established(impl_->state_);
-    if (d.kind == Decision::Kind::disconnect) impl_->answer(d, rfc_replies::closing());
-    else if (d.kind == Decision::Kind::reject) impl_->tls_rejection_ = d;
+    if (d.kind != Decision::Kind::proceed) impl_->tls_rejection_ = d;
     impl_->process();
 }
 

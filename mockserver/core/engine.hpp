@@ -40,7 +40,7 @@ public:
 
     // Answers to StartTls. On an implicit-TLS connection (ConnectionInfo::implicit_tls) also called
     // once before start(): the session is then TLS from the greeting on (a rejection by the policy
-    // answers the first command; a disconnect replaces the greeting).
+    // answers the first command, closing after it when the decision closes).
     void tls_established(const TlsInfo& info);
     void tls_failed();
     // Answer to StoreMessage. `ok` false gives 451 4.3.0; the id goes into the 250.

@@ -18,8 +18,23 @@ std::uint64_t Impl::message_cap() const { return caps().size_limit().value_or(de
 bool Impl::read_data() {
     const std::size_t used = data_->feed(pending());
     pos_ += used;
+    if (used > 0 && interrupted_mid_data()) return true;
     if (!data_->done()) return false;
     finish_data();
+    return true;
+}
+
+// The policy may act while the content streams in, before the final dot is answered (scripted
+// mid-DATA faults). Anything but "carry on" ends the session: what is still in flight cannot be
+// answered in step, so the engine answers (or not) and closes.
+bool Impl::interrupted_mid_data() {
+    const Decision d = policy_.on_message_data(state_, data_->size());
+    if (d.kind == Decision::Kind::proceed && !d.close) return false;
+    data_.reset();
+    reset_transaction();
+    if (d.tls_alert) actions_.push_back(SendTlsAlert{*d.tls_alert});
+    else answer(d, Reply{});
+    close();
     return true;
 }
 

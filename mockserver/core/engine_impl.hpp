@@ -75,6 +75,7 @@ struct Engine::Impl {
 
     // --- engine_data.cpp
     bool read_data();
+    bool interrupted_mid_data();
     bool read_chunk();
     void finish_data();
     void bdat_command(const Command& c);
@@ -109,7 +110,6 @@ struct Engine::Impl {
 
     std::string stored_content_;               // waiting for message_stored
     std::optional<Decision> tls_rejection_;    // on_tls_established refused: answer the next command
-    std::optional<Decision> implicit_tls_drop_;  // implicit TLS refused before start(): answer instead of greeting
     bool started_ = false;
     bool pregreet_ = false;
     bool connect_rejected_ = false;

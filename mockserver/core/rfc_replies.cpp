@@ -69,7 +69,7 @@ Reply protocol_error(ProtocolError e) {
 }
 
 Reply service_ready() { return Reply(220, "Service ready"); }
-Reply closing() { return Reply(421, EnhancedCode{4, 7, 0}, "Closing"); }
+Reply too_many_connections() { return Reply(421, EnhancedCode{4, 7, 0}, "Too many connections, try again later"); }
 Reply sender_ok() { return Reply(250, EnhancedCode{2, 1, 0}, "Sender OK"); }
 Reply recipient_ok() { return Reply(250, EnhancedCode{2, 1, 5}, "Recipient OK"); }
 Reply start_mail_input() { return Reply(354, "Start mail input; end with <CRLF>.<CRLF>"); }

@@ -17,8 +17,11 @@ Reply protocol_error(ProtocolError e);
 // ---- Engine defaults (the reply a step gets when the policy's decision names none) -------------
 // RFC 5321 4.2: the default greeting.
 Reply service_ready();
-// RFC 5321 4.2.2 421 / 3.8: the engine's closing line when a policy drops the session.
-Reply closing();
+// ../shared/reference/security-tests.md SR-23 (connection flood; Postfix anvil): a connection over
+// a concurrency limit gets "421 4.7.0" before the greeting. The transport sends it for every
+// profile, before any policy exists; Exchange's own text for this is not evidenced
+// (exchange-online-smtp.md open question 15), so the RFC baseline wording serves all.
+Reply too_many_connections();
 // RFC 5321 4.1.1.2 / RFC 3463 2.1.0.
 Reply sender_ok();
 // RFC 5321 4.1.1.3 / RFC 3463 2.1.5.

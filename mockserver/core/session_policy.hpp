@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actions.hpp"
 #include "reply.hpp"
 #include "session_state.hpp"
 
@@ -47,8 +48,10 @@ enum class ProtocolError {
     local_error,            // 451 4.3.0 (storage failed)
 };
 
+// Closing is always an explicit decision (Decision::close_with sets `close`), never read from a reply's
+// code: the engine closes after a decision's reply exactly when `close` is set.
 struct Decision {
-    enum class Kind { proceed, reject, disconnect };
+    enum class Kind { proceed, reject };
     // Why the policy decided so, when the wire does not say (XOAUTH2: every token failure is the
     // same 535 5.7.3): the engine records it as a Finding{rule, detail} event.
     struct Note {
@@ -58,12 +61,20 @@ struct Decision {
     Kind kind = Kind::proceed;
     std::optional<Reply> reply;  // nullopt: the engine's default reply for this step
     std::chrono::milliseconds delay{0};  // wait before replying (AUTH tarpit)
+    bool close = false;  // close the connection after the reply
+    std::optional<TlsAlert> tls_alert;  // mid-DATA only: end TLS with this alert instead of a reply
     std::optional<Note> note;
 
     static Decision ok() { return {}; }
-    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}, {}}; }
-    static Decision reject(Reply r, std::chrono::milliseconds d = {}) { return {Kind::reject, std::move(r), d, {}}; }
-    static Decision drop(Reply r) { return {Kind::disconnect, std::move(r), {}, {}}; }
+    static Decision ok_with(Reply r) { return {Kind::proceed, std::move(r), {}, false, std::nullopt, std::nullopt}; }
+    static Decision reject(Reply r, std::chrono::milliseconds d = {}) {
+        return {Kind::reject, std::move(r), d, false, std::nullopt, std::nullopt};
+    }
+    // Refuse with `r` (typically a 421, RFC 5321 3.8) and close the connection.
+    static Decision close_with(Reply r) {
+        return {Kind::reject, std::move(r), {}, true, std::nullopt, std::nullopt};
+    }
+    static Decision tls_abort(TlsAlert a) { return {Kind::reject, std::nullopt, {}, true, a, std::nullopt}; }
 };
 
 // Credentials extracted from a completed SASL exchange.
@@ -99,7 +110,7 @@ public:
     virtual ~SessionPolicy() = default;
 
     virtual EngineSettings settings(const SessionState&) const { return {}; }
-    // Greeting; reject/disconnect gives e.g. 554 or 421 instead of 220.
+    // Greeting; reject (or close_with) gives e.g. 554 or 421 instead of 220.
     virtual Decision on_connect(const SessionState&) = 0;
     virtual Decision on_ehlo(const SessionState&, std::string_view domain, bool esmtp) = 0;
     // EHLO reply: first line (hostname greeting) and capability lines.
@@ -114,6 +125,10 @@ public:
     virtual Decision on_data(const SessionState&) = 0;
     // After end of data, before storing. The content is the unstuffed message.
     virtual Decision on_message(const SessionState&, std::string_view content) = 0;
+    // DATA content is arriving: `received` octets so far (called after each read that carried
+    // content, the last one included, before on_message). Anything but ok() ends the session at
+    // once: the decision's reply (if any) is sent mid-stream and the connection closes.
+    virtual Decision on_message_data(const SessionState&, std::uint64_t received) { return Decision::ok(); }
     // The reply once the message is durable. `id` is the store's id.
     virtual Reply message_accepted(const SessionState&, std::string_view content, std::string_view id) = 0;
     virtual Decision on_quit(const SessionState&) = 0;
@@ -122,7 +137,8 @@ public:
     virtual Reply help(const SessionState&) const = 0;
     virtual Reply noop(const SessionState&) const = 0;
     virtual Reply protocol_error(const SessionState&, ProtocolError) const = 0;
-    // TLS is up; Exchange closes TLS 1.0/1.1 sessions here (421 4.7.66) on its next command.
+    // TLS is up. A refusal answers the client's next command (closing after it when `close` is set):
+    // Exchange closes TLS 1.0/1.1 sessions so (421 4.7.66).
     virtual Decision on_tls_established(const SessionState&) = 0;
 
     // The stored copy, asked once on_message proceeded. Exchange stamps trace headers

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <variant>
 
+#include "core/overloaded.hpp"
 #include "scenario/reply_script.hpp"
 
 namespace exosim::harness {
@@ -26,12 +28,26 @@ bool unfinished(const std::string& raw) {
     return end >= line + 4 && raw[line + 3] == '-';
 }
 
+// The client sees the end of the connection at once (no timeout to wait out).
+bool ends_at_once(const scenario::Action& a) {
+    namespace effect = scenario::effect;
+    return a.reply.closes || std::visit(core::Overloaded{
+                                            [](const effect::None&) { return false; },
+                                            [](const effect::Close&) { return true; },
+                                            [](const effect::Stall&) { return false; },
+                                            [](const effect::TlsAlert&) { return true; },
+                                        },
+                                        a.effect);
+}
+
 milliseconds action_cost(const scenario::Action& a, const CostHints& h) {
+    const scenario::ReplyPart& r = a.reply;
+    const bool stall = std::holds_alternative<scenario::effect::Stall>(a.effect);
     milliseconds cost{0};
-    if (a.stall || (a.no_reply && !a.close) || (a.raw && unfinished(*a.raw))) cost += h.client_timeout;
-    cost += std::min(a.delay, h.client_timeout);
-    if (a.split_every > 0) cost += scenario::split_pause * static_cast<long>(typical_reply / a.split_every);
-    cost += scenario::split_pause * static_cast<long>(a.split_at.size());
+    if (stall || (r.dropped && !ends_at_once(a)) || (r.raw && unfinished(*r.raw))) cost += h.client_timeout;
+    cost += std::min(r.delay, h.client_timeout);
+    if (r.split_every > 0) cost += scenario::split_pause * static_cast<long>(typical_reply / r.split_every);
+    cost += scenario::split_pause * static_cast<long>(r.split_at.size());
     return cost;
 }
 

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/overloaded.hpp"
+
 namespace exosim::harness {
 
 using Kind = scenario::TraceEntry::Kind;
@@ -12,11 +14,6 @@ using Kind = scenario::TraceEntry::Kind;
 TraceBuilder::TraceBuilder(std::string session_id, std::string listener) {
     trace_.session_id = std::move(session_id);
     trace_.listener = std::move(listener);
-}
-
-std::string tls_version_of(std::string_view detail) {
-    auto end = detail.find_first_of(" ;");
-    return std::string(detail.substr(0, end));
 }
 
 namespace {
@@ -65,25 +62,32 @@ void TraceBuilder::add(const transport::TimedEvent& event) {
 }
 
 void TraceBuilder::note(const transport::TransportNote& n, std::chrono::milliseconds at) {
-    if (n.kind == "tls-handshake") {
-        push(Kind::tls_started, at, tls_version_of(n.detail));
-    } else if (n.kind == "client-hello") {
-        push(Kind::client_hello, at, client_hello_line(n.detail));
-    } else if (n.kind == "tls-handshake-failed") {
-        push(Kind::tls_failed, at, n.detail);
-    } else if (n.kind == "timeout") {
-        // The handshake deadline is a failed handshake as far as the client is concerned.
-        if (n.detail == "TLS handshake") push(Kind::tls_failed, at, "timeout");
-        push(Kind::timeout, at, n.detail);
-    } else if (n.kind == "eof" || n.kind == "io-error") {
-        if (closed_) return;
-        closed_ = true;
-        push(Kind::client_closed, at, n.detail);
-    } else if (n.kind == "shutdown" || n.kind == "connection-limit" || n.kind == "refused") {
-        if (closed_) return;
-        closed_ = true;
-        push(Kind::server_closed, at, n.kind);
-    }
+    namespace note = transport::note;
+    std::visit(core::Overloaded{
+                   [&](const note::TlsEstablished& t) { push(Kind::tls_started, at, t.version); },
+                   [&](const note::ClientHello& h) { push(Kind::client_hello, at, client_hello_line(h.summary_json)); },
+                   [&](const note::TlsFailed& f) { push(Kind::tls_failed, at, f.reason); },
+                   [&](const note::Timeout& t) {
+                       // The handshake deadline is a failed handshake as far as the client is concerned.
+                       if (t.deadline == transport::Deadline::tls_handshake) push(Kind::tls_failed, at, "timeout");
+                       push(Kind::timeout, at, transport::note_detail(n));
+                   },
+                   [&](const note::PeerClosed&) { close(Kind::client_closed, at, transport::note_detail(n)); },
+                   [&](const note::WriteFailed&) { close(Kind::client_closed, at, transport::note_detail(n)); },
+                   [&](const note::ServerEnded&) { close(Kind::server_closed, at, std::string(transport::note_kind(n))); },
+                   // What the client did next is in the wire chunks.
+                   [](const note::Stalled&) {},
+                   [](const note::Blackholed&) {},
+                   [](const note::StoreFailed&) {},
+                   [](const note::TlsAlertSent&) {},  // the server's close follows (end())
+               },
+               n.payload);
+}
+
+void TraceBuilder::close(Kind kind, std::chrono::milliseconds at, std::string detail) {
+    if (closed_) return;
+    closed_ = true;
+    push(kind, at, std::move(detail));
 }
 
 void TraceBuilder::end(std::chrono::milliseconds at) {

@@ -4,13 +4,13 @@
 // times stay relative to accept. Engine events are ignored on purpose: verdicts come from the
 // wire, never from what the server-side engine concluded. Sans-I/O.
 //
-// Transport note -> trace entry:
-//   tls-handshake         tls_started, detail = negotiated version ("TLSv1.3")
-//   tls-handshake-failed  tls_failed, detail = the reason
-//   timeout               timeout (the server's deadline; "TLS handshake" also yields tls_failed)
-//   eof, io-error         client_closed (the peer went away or reset)
-//   shutdown, connection-limit, refused   server_closed
-//   stall, blackhole      nothing (what the client did next is in the wire chunks)
+// Transport note -> trace entry (decided on the typed note, never on its wording):
+//   TlsEstablished        tls_started, detail = negotiated version ("TLSv1.3")
+//   TlsFailed             tls_failed, detail = the reason
+//   Timeout               timeout (the server's deadline; the handshake's also yields tls_failed)
+//   PeerClosed, WriteFailed   client_closed (the peer went away or reset)
+//   ServerEnded           server_closed (shutdown, connection-limit, refused)
+//   Stalled, Blackholed, StoreFailed   nothing (what the client did next is in the wire chunks)
 // A session that ends without a close entry was closed by the server (221/421 and close, a
 // scripted close, a failed handshake, a deadline): end() adds server_closed.
 #include <chrono>
@@ -37,13 +37,12 @@ public:
 private:
     void note(const transport::TransportNote& note, std::chrono::milliseconds at);
     void push(scenario::TraceEntry::Kind kind, std::chrono::milliseconds at, std::string detail = {});
+    // The first close entry counts; later ones are ignored.
+    void close(scenario::TraceEntry::Kind kind, std::chrono::milliseconds at, std::string detail);
 
     scenario::ConnectionTrace trace_;
     bool closed_ = false;  // a close entry was recorded
     bool ended_ = false;
 };
-
-// "TLSv1.3 TLS_AES_256_GCM_SHA384; client certificate: ..." -> "TLSv1.3".
-std::string tls_version_of(std::string_view handshake_detail);
 
 }  // namespace exosim::harness

@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "scenario/action_keys.hpp"
 #include "scenario/model_decoder.hpp"
 #include "scenario/reply_text.hpp"
 
@@ -67,20 +68,6 @@ json::object match_json(const Match& m) {
     if (m.times) o["times"] = *m.times;
     if (m.probability) o["probability"] = *m.probability;
     if (m.after_tls) o["after_tls"] = *m.after_tls;
-    return o;
-}
-
-json::object action_json(const Action& a) {
-    json::object o;
-    if (a.reply) o["reply"] = *a.reply;
-    if (a.raw) o["raw"] = text_from_bytes(*a.raw);
-    if (a.append_raw) o["append_raw"] = text_from_bytes(*a.append_raw);
-    if (!a.split_at.empty()) o["split_at"] = json::array(a.split_at.begin(), a.split_at.end());
-    if (a.split_every > 0) o["split_every"] = a.split_every;
-    if (a.delay.count() > 0) o["delay"] = a.delay.count();
-    if (a.close) o["close"] = true;
-    if (a.stall) o["stall"] = true;
-    if (a.no_reply) o["no_reply"] = true;
     return o;
 }
 

@@ -9,24 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "scenario/action.hpp"
+
 namespace exosim::scenario {
 
 // The SMTP steps a script can act on.
 enum class Step { greeting, ehlo, helo, starttls, auth, mail, rcpt, data, end_of_data, bdat, rset, quit, noop, any };
-
-// What the server does at a step instead of (or in addition to) the profile's reply.
-struct Action {
-    std::optional<std::string> reply;          // full reply text incl. code, e.g. "451 4.3.0 try later";
-                                               // several lines joined with \n become a multi-line reply
-    std::optional<std::string> raw;            // exact bytes instead of the reply (malformed replies)
-    std::optional<std::string> append_raw;     // bytes appended in the same write after the reply
-    std::vector<std::size_t> split_at;         // write the reply in pieces at these offsets
-    std::size_t split_every = 0;               // write the reply in pieces of this many bytes (CC-12); 0: off
-    std::chrono::milliseconds delay{0};        // wait before replying
-    bool close = false;                        // close after (or instead of, with no reply) replying
-    bool stall = false;                        // never answer; keep the connection open
-    bool no_reply = false;                     // swallow the reply (with close or stall)
-};
 
 // Which occurrences of a step a rule applies to.
 struct Match {
@@ -64,6 +52,7 @@ struct TlsScript {
 
 struct ServerScript {
     std::optional<std::string> greeting;       // replaces the banner (any code)
+    bool greeting_closes = false;              // the greeting ends the session (decoder: a 421)
     Capabilities capabilities;
     TlsScript tls;
     std::vector<Rule> rules;                   // first matching rule wins

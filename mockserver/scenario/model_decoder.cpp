@@ -68,7 +68,7 @@ bool is_domain(std::string_view s) {
     return true;
 }
 
-std::string one_of(std::initializer_list<std::string_view> names) {
+std::string one_of(std::span<const std::string_view> names) {
     std::string out;
     for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
     return out;
@@ -141,8 +141,7 @@ std::vector<std::string> Decoder::strings(const DocNode& n, const std::string& p
     return out;
 }
 
-MapView::MapView(const Decoder& d, const DocNode& node, std::string path,
-                 std::initializer_list<std::string_view> allowed)
+MapView::MapView(const Decoder& d, const DocNode& node, std::string path, std::span<const std::string_view> allowed)
     : d_(d), node_(node), path_(std::move(path)) {
     if (node.kind != DocNode::Kind::map) d.fail(node.mark, path_, "expected a map, found " + std::string(type_name(node)));
     for (std::size_t i = 0; i < node.keys.size(); ++i) {
@@ -198,7 +197,7 @@ std::optional<std::string> choice(const MapView& m, std::string_view key, std::i
     for (auto n : names) {
         if (n == *v) return v;
     }
-    m.decoder().fail(m.need(key).mark, m.path_of(key), "\"" + *v + "\" is not one of: " + one_of(names));
+    m.decoder().fail(m.need(key).mark, m.path_of(key), "\"" + *v + "\" is not one of: " + one_of(std::span<const std::string_view>(names.begin(), names.size())));
 }
 
 Send decode_send(const MapView& m) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,9 @@ private:
 class MapView {
 public:
     // An empty `allowed` list accepts any key (free-form maps: tenant overrides, expected rules).
-    MapView(const Decoder& d, const DocNode& node, std::string path, std::initializer_list<std::string_view> allowed);
+    MapView(const Decoder& d, const DocNode& node, std::string path, std::initializer_list<std::string_view> allowed)
+        : MapView(d, node, std::move(path), std::span<const std::string_view>(allowed.begin(), allowed.size())) {}
+    MapView(const Decoder& d, const DocNode& node, std::string path, std::span<const std::string_view> allowed);
 
     const DocNode* find(std::string_view key) const;
     const DocNode& need(std::string_view key) const;  // error at the map when missing

@@ -3,6 +3,8 @@
 
 #include <type_traits>
 
+#include "core/overloaded.hpp"
+
 namespace exosim::scenario {
 
 namespace {
@@ -24,15 +26,32 @@ std::optional<Step> step_of(core::Verb v) {
     }
 }
 
-std::vector<std::size_t> split_points(const Action& a, std::size_t size) {
+std::vector<std::size_t> split_points(const ReplyPart& r, std::size_t size) {
     std::vector<std::size_t> points;
-    if (a.split_every > 0) {
-        for (std::size_t at = a.split_every; at < size; at += a.split_every) points.push_back(at);
+    if (r.split_every > 0) {
+        for (std::size_t at = r.split_every; at < size; at += r.split_every) points.push_back(at);
     }
-    for (std::size_t at : a.split_at) {
+    for (std::size_t at : r.split_at) {
         if (at < size) points.push_back(at);
     }
     return points;
+}
+
+// The reply as the rule shapes it: as is, or its bytes (raw, appended, dropped, split).
+void shape_reply(const ReplyPart& r, core::SendReply reply, std::vector<core::Action>& out) {
+    if (!r.reshaped()) {
+        out.emplace_back(std::move(reply));
+        return;
+    }
+    std::string bytes = r.dropped ? std::string{} : r.raw ? *r.raw : reply.reply.render();
+    if (r.append_raw) bytes += *r.append_raw;
+    std::size_t from = 0;
+    for (std::size_t at : split_points(r, bytes.size())) {
+        out.emplace_back(core::SendRaw{bytes.substr(from, at - from)});
+        out.emplace_back(core::Pause{split_pause});
+        from = at;
+    }
+    if (from < bytes.size()) out.emplace_back(core::SendRaw{bytes.substr(from)});
 }
 
 }  // namespace
@@ -67,36 +86,38 @@ std::optional<Action> ReplyScript::take_pending(std::optional<Step> step, const 
 }
 
 void ReplyScript::apply(const Action& a, core::SendReply reply, std::vector<core::Action>& out) {
-    if (a.delay.count() > 0) out.emplace_back(core::Pause{a.delay});
-    if (a.stall) {
-        out.emplace_back(core::Stall{});
-        stalled_ = true;
-        return;
-    }
-    const bool reshaped = a.raw || a.append_raw || a.no_reply || !a.split_at.empty() || a.split_every > 0;
-    if (!reshaped) {
-        out.emplace_back(std::move(reply));
-    } else {
-        std::string bytes = a.no_reply ? std::string{} : a.raw ? *a.raw : reply.reply.render();
-        if (a.append_raw) bytes += *a.append_raw;
-        std::size_t from = 0;
-        for (std::size_t at : split_points(a, bytes.size())) {
-            out.emplace_back(core::SendRaw{bytes.substr(from, at - from)});
-            out.emplace_back(core::Pause{split_pause});
-            from = at;
-        }
-        if (from < bytes.size()) out.emplace_back(core::SendRaw{bytes.substr(from)});
-    }
-    if (a.close) {
-        out.emplace_back(core::Close{});
-        closed_ = true;
-    }
+    if (a.reply.delay.count() > 0) out.emplace_back(core::Pause{a.reply.delay});
+    std::visit(core::Overloaded{
+                   [&](const effect::None&) { shape_reply(a.reply, std::move(reply), out); },
+                   [&](const effect::Close&) {
+                       shape_reply(a.reply, std::move(reply), out);
+                       out.emplace_back(core::Close{});
+                       closed_ = true;
+                   },
+                   [&](const effect::Stall&) {
+                       out.emplace_back(core::Stall{});
+                       stalled_ = true;
+                   },
+                   // The reply (354) goes out as shaped; the policy sends the alert mid-DATA.
+                   [&](const effect::TlsAlert&) { shape_reply(a.reply, std::move(reply), out); },
+               },
+               a.effect);
 }
 
+// After a stall only what keeps the engine's bookkeeping honest leaves (store, close).
 void ReplyScript::after_stall(core::Action a, std::vector<core::Action>& out) const {
-    if (std::holds_alternative<core::StoreMessage>(a) || std::holds_alternative<core::Close>(a)) {
-        out.push_back(std::move(a));
-    }
+    const bool keep = std::visit(core::Overloaded{
+                                     [](const core::StoreMessage&) { return true; },
+                                     [](const core::Close&) { return true; },
+                                     [](const core::SendReply&) { return false; },
+                                     [](const core::SendRaw&) { return false; },
+                                     [](const core::Pause&) { return false; },
+                                     [](const core::StartTls&) { return false; },
+                                     [](const core::Stall&) { return false; },
+                                     [](const core::SendTlsAlert&) { return false; },
+                                 },
+                                 a);
+    if (keep) out.push_back(std::move(a));
 }
 
 std::vector<core::Action> ReplyScript::rewrite(const std::vector<core::Event>& events,
@@ -110,7 +131,18 @@ std::vector<core::Action> ReplyScript::rewrite(const std::vector<core::Event>& e
             after_stall(std::move(action), out);
             continue;
         }
-        auto* send = std::get_if<core::SendReply>(&action);
+        // Only replies are rewritten; everything else keeps its place in the batch.
+        core::SendReply* send = std::visit(core::Overloaded{
+                                               [](core::SendReply& r) { return &r; },
+                                               [](core::SendRaw&) -> core::SendReply* { return nullptr; },
+                                               [](core::Pause&) -> core::SendReply* { return nullptr; },
+                                               [](core::StartTls&) -> core::SendReply* { return nullptr; },
+                                               [](core::StoreMessage&) -> core::SendReply* { return nullptr; },
+                                               [](core::Close&) -> core::SendReply* { return nullptr; },
+                                               [](core::Stall&) -> core::SendReply* { return nullptr; },
+                                               [](core::SendTlsAlert&) -> core::SendReply* { return nullptr; },
+                                           },
+                                           action);
         if (send == nullptr) {
             out.push_back(std::move(action));
             continue;

@@ -1,116 +1,12 @@
 // Decoding and validation of `server:` — the scripted server behaviour (security-tests.md (c)).
 #include <algorithm>
 
+#include "scenario/action_keys.hpp"
 #include "scenario/model_decoder.hpp"
-#include "scenario/reply_text.hpp"
 
 namespace exosim::scenario {
 
 namespace {
-
-// CC-22 delays go up to 9 minutes; an hour bounds a typo without limiting any real test.
-constexpr std::uint64_t max_delay_ms = 3'600'000;
-
-// A reply given as one string (lines separated by \n) or as a list of lines.
-std::string reply_text(const MapView& m, std::string_view key) {
-    const DocNode& n = m.need(key);
-    if (n.kind != DocNode::Kind::sequence) return m.decoder().text(n, m.path_of(key));
-    std::string joined;
-    for (const std::string& line : m.decoder().strings(n, m.path_of(key))) joined += (joined.empty() ? "" : "\n") + line;
-    return joined;
-}
-
-core::Reply checked_reply(const MapView& m, std::string_view key, const std::string& text) {
-    std::string error;
-    auto reply = parse_reply_text(text, error);
-    if (!reply) m.decoder().fail(m.need(key).mark, m.path_of(key), error);
-    return *reply;
-}
-
-// `raw: "..."` (a byte string, U+0000..U+00FF) or `raw_hex: "..."`, not both.
-std::optional<std::string> raw_bytes(const MapView& m, const std::string& key) {
-    const std::string hex_key = key + "_hex";
-    if (m.find(key) && m.find(hex_key)) m.decoder().fail(m.need(hex_key).mark, m.path_of(hex_key), "give " + key + " or " + hex_key + ", not both");
-    std::string error;
-    std::optional<std::string> bytes;
-    if (auto v = m.text(key)) {
-        bytes = bytes_from_text(*v, error);
-        if (bytes && bytes->empty()) error = "no bytes given";
-        if (!bytes || bytes->empty()) m.decoder().fail(m.need(key).mark, m.path_of(key), error);
-    } else if (auto h = m.text(hex_key)) {
-        bytes = bytes_from_hex(*h, error);
-        if (!bytes) m.decoder().fail(m.need(hex_key).mark, m.path_of(hex_key), error);
-    }
-    return bytes;
-}
-
-// `delay: 250` (milliseconds) or `delay: 250ms | 30s | 4min`.
-std::chrono::milliseconds delay(const MapView& m) {
-    const DocNode& n = m.need("delay");
-    const std::string path = m.path_of("delay");
-    std::string text = m.decoder().any_scalar(n, path);
-    std::uint64_t scale = 1;
-    for (auto [suffix, factor] : {std::pair<std::string_view, std::uint64_t>{"ms", 1}, {"min", 60'000}, {"s", 1000}}) {
-        if (text.size() > suffix.size() && text.ends_with(suffix)) {
-            text.resize(text.size() - suffix.size());
-            scale = factor;
-            break;
-        }
-    }
-    DocNode number = n;
-    number.scalar = text;
-    if (number.type == DocNode::Type::string) number.type = DocNode::Type::text;
-    const std::uint64_t v = m.decoder().integer(number, path, 0, max_delay_ms / scale);
-    return std::chrono::milliseconds(v * scale);
-}
-
-void check_action(const MapView& m, const Action& a, Step step) {
-    const Decoder& d = m.decoder();
-    const DocMark& at = m.node().mark;
-    const bool sends = a.reply || a.raw || a.append_raw || !a.split_at.empty() || a.split_every > 0;
-    if (!sends && a.delay.count() == 0 && !a.close && !a.stall && !a.no_reply) {
-        d.fail(at, m.path(), "the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall or no_reply)");
-    }
-    // no_reply is allowed with stall (redundant): the model documents it as "with close or stall".
-    if (a.stall && (sends || a.close)) {
-        d.fail(at, m.path(), "stall sends nothing and never closes: it cannot be combined with reply, raw, append_raw, split_at, split_every or close");
-    }
-    if (a.no_reply && (a.raw || !a.split_at.empty() || a.split_every > 0)) {
-        d.fail(at, m.path(), "no_reply drops the reply: it cannot be combined with raw, split_at or split_every");
-    }
-    if (!a.split_at.empty() && a.split_every > 0) d.fail(at, m.path(), "give split_at or split_every, not both");
-    if (step == Step::auth && a.reply && a.reply->front() == '3') {
-        d.fail(m.need("reply").mark, m.path_of("reply"), "an AUTH challenge (334) cannot be a reply: write it as raw");
-    }
-}
-
-Action decode_action(const MapView& m, Step step) {
-    const Decoder& d = m.decoder();
-    Action a;
-    if (m.find("reply")) {
-        a.reply = reply_text(m, "reply");
-        const core::Reply r = checked_reply(m, "reply", *a.reply);
-        if (r.code == 421 && step == Step::quit) d.fail(m.need("reply").mark, m.path_of("reply"), "QUIT cannot be answered 421 (use 221 or raw)");
-    }
-    a.raw = raw_bytes(m, "raw");
-    a.append_raw = raw_bytes(m, "append_raw");
-    if (const DocNode* n = m.find("split_at")) {
-        const std::string path = m.path_of("split_at");
-        if (n->kind != DocNode::Kind::sequence) d.fail(n->mark, path, "expected a list of byte offsets");
-        for (std::size_t i = 0; i < n->items.size(); ++i) {
-            const auto off = d.integer(n->items[i], index_path(path, i), 1, 1u << 30);
-            if (!a.split_at.empty() && off <= a.split_at.back()) d.fail(n->items[i].mark, index_path(path, i), "offsets must increase");
-            a.split_at.push_back(off);
-        }
-    }
-    if (auto v = m.integer("split_every", 1, 1u << 30)) a.split_every = *v;
-    if (m.find("delay")) a.delay = delay(m);
-    a.close = m.boolean("close").value_or(false);
-    a.stall = m.boolean("stall").value_or(false);
-    a.no_reply = m.boolean("no_reply").value_or(false);
-    check_action(m, a, step);
-    return a;
-}
 
 Match decode_match(const MapView& m, Step step) {
     Match match;
@@ -155,10 +51,7 @@ Rule decode_rule(const Decoder& d, const DocNode& n, const std::string& path) {
     if (const DocNode* w = m.find("when")) {
         rule.match = decode_match(MapView(d, *w, m.path_of("when"), {"attempt", "nth", "from_nth", "recipient", "times", "probability", "after_tls"}), step);
     }
-    rule.action = decode_action(MapView(d, m.need("do"), m.path_of("do"),
-                                        {"reply", "raw", "raw_hex", "append_raw", "append_raw_hex", "split_at",
-                                         "split_every", "delay", "close", "stall", "no_reply"}),
-                                step);
+    rule.action = decode_action(MapView(d, m.need("do"), m.path_of("do"), action_key_names()), step);
     return rule;
 }
 
@@ -221,7 +114,8 @@ ServerScript Decoder::server_script(const DocNode& node, const std::string& path
     if (auto v = m.integer("seed", 0, UINT64_MAX)) s.seed = *v;
     if (m.find("greeting")) {
         s.greeting = reply_text(m, "greeting");
-        checked_reply(m, "greeting", *s.greeting);
+        // As for a rule's reply: a 421 greeting closes (schema README), decided here once.
+        s.greeting_closes = checked_reply(m, "greeting", *s.greeting).code == 421;
     }
     if (const DocNode* n = m.find("capabilities")) {
         s.capabilities = decode_capabilities(MapView(*this, *n, m.path_of("capabilities"), {"before_tls", "after_tls", "remove", "add"}));

@@ -4,7 +4,8 @@
 // (raw bytes, injection, splits, delays, close, stall, silence) is queued in the ScriptSession for
 // ReplyScript, which rewrites the engine's actions. One ScriptPolicy per connection.
 //
-// A rule's `reply` becomes the decision: 2xx/3xx proceed, 421 disconnect, other 4xx/5xx reject
+// A rule's `reply` becomes the decision: a closing reply (ReplyPart::closes, the decoder's reading
+// of a 421) closes, 2xx/3xx proceed, other 4xx/5xx reject
 // (STARTTLS proceeds only on 220). The inner policy is not asked at a step whose reply is scripted.
 // `tls.starts: false`: STARTTLS is answered (220 by default) as a rejection, so the engine never
 // begins TLS and the session carries on in plaintext — what a stripping middlebox does.
@@ -40,6 +41,7 @@ public:
     core::Decision on_rcpt(const core::SessionState& s, const core::Path& p, const core::RcptParams& r) override;
     core::Decision on_data(const core::SessionState& s) override;
     core::Decision on_message(const core::SessionState& s, std::string_view content) override;
+    core::Decision on_message_data(const core::SessionState& s, std::uint64_t received) override;
     core::Reply message_accepted(const core::SessionState& s, std::string_view content, std::string_view id) override;
     core::Decision on_quit(const core::SessionState& s) override;
     core::Decision on_rset(const core::SessionState& s) override;
@@ -58,7 +60,9 @@ private:
     struct Scripted {
         const Action* action = nullptr;  // the matched rule's action, if any
         std::optional<core::Reply> reply;  // its reply, if it gives one
+        bool closes = false;               // that reply ends the session (ReplyPart::closes)
     };
+    static core::Decision decided(const Scripted& scripted);  // for a scripted reply
     // Matches the rules for this occurrence of `step`. Matching consumes the occurrence (nth,
     // times), so it happens exactly once per step.
     Scripted script(Step step, const core::SessionState& s, std::string_view recipient = {}) const;
@@ -72,9 +76,10 @@ private:
     std::shared_ptr<ScriptSession> session_;
     std::optional<core::Reply> auth_reply_;     // a scripted 2xx for AUTH, given when the exchange completes
     std::optional<core::Reply> message_reply_;  // a scripted 2xx for end of data, given once stored
+    std::optional<core::TlsAlert> mid_data_alert_;  // a rule on data: the alert to end the content with
 };
 
-// 2xx/3xx proceed, 421 disconnect, other 4xx/5xx reject.
-core::Decision decision_for(const core::Reply& reply);
+// `closes`: close after the reply; else 2xx/3xx proceed, other 4xx/5xx reject.
+core::Decision decision_for(const core::Reply& reply, bool closes);
 
 }  // namespace exosim::scenario

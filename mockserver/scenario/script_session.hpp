@@ -18,7 +18,7 @@ namespace exosim::scenario {
 struct PendingReply {
     std::optional<Step> step;          // nullopt: a protocol error the engine detected
     std::optional<core::Reply> reply;  // the reply decided; nullopt: the engine's default for the step
-    std::optional<Action> action;      // raw, append_raw, split, delay, close, stall, no_reply; nullopt: none
+    std::optional<Action> action;      // the rule, when ReplyScript must apply it (Action::rewrites); nullopt: none
 };
 
 struct ScriptSession {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/events.hpp"
+#include "transport/transport_note.hpp"
 
 namespace exosim::transport {
 
@@ -27,14 +28,6 @@ struct WireChunk {
     Direction direction = Direction::in;
     std::string bytes;
     bool tls = false;
-};
-
-// Something the transport saw that the engine cannot: handshakes, deadlines, limits, errors.
-// `kind` is one of: tls-handshake, tls-handshake-failed, timeout, eof, io-error,
-// connection-limit, shutdown, stall, blackhole, refused.
-struct TransportNote {
-    std::string kind;
-    std::string detail;
 };
 
 using SessionEventData = std::variant<core::Event, WireChunk, TransportNote>;
@@ -59,10 +52,14 @@ struct SessionRecord {
     std::string auth_identity;
     std::vector<core::Finding> findings;
     std::vector<std::string> message_ids;
-    std::string close_reason;  // quit, eof, timeout, shutdown, connection-limit, error, ...
+    std::optional<CloseReason> close_reason;  // set when the session ends (or decides how it will)
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
     bool active() const { return !ended.has_value(); }
+    // close_reason_name() of the reason, "" while there is none.
+    std::string_view close_reason_text() const {
+        return close_reason ? close_reason_name(*close_reason) : std::string_view{};
+    }
 };
 
 // Subscribers (control API, WebSocket, verdict engine). Called on I/O threads, concurrently for

@@ -80,7 +80,7 @@ struct ConnectionEnds {
 };
 
 // Serves one accepted connection to the end. Without a slot the connection is over a limit:
-// it gets "421 4.7.0 Too many connections" (SR-23) and is closed before any engine exists.
+// it gets core::rfc_replies::too_many_connections() (SR-23) and is closed before any engine exists.
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ConnectionEnds ends,
                                   std::shared_ptr<const ListenerRuntime> listener,
                                   std::optional<ConnectionLimits::Slot> slot, const SessionServices& services);

@@ -145,7 +145,23 @@ std::vector<std::string> cert_names(X509* cert) {
     return names;
 }
 
+// ex_data slot marking a session whose next ticket must fail (schedule_internal_error_alert).
+int failing_ticket_index() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+// Returning 0 makes OpenSSL abort the ticket with a fatal internal_error alert; 1 leaves the
+// ticket as OpenSSL builds it (the callback adds no application data).
+int generate_ticket(SSL* ssl, void*) { return SSL_get_ex_data(ssl, failing_ticket_index()) ? 0 : 1; }
+
 }  // namespace
+
+bool schedule_internal_error_alert(SSL* ssl) {
+    if (!ssl || SSL_version(ssl) != TLS1_3_VERSION) return false;
+    SSL_set_ex_data(ssl, failing_ticket_index(), reinterpret_cast<void*>(1));
+    return SSL_new_session_ticket(ssl) == 1;
+}
 
 int openssl_version(core::TlsVersion v) {
     switch (v) {
@@ -166,6 +182,7 @@ std::shared_ptr<ssl::context> make_server_context(const TlsSettings& settings, c
     apply_server_hello(h, settings);
     load_chain(h, cert);
     if (settings.request_client_cert) request_client_cert(h, ca_file, settings.client_ca_files);
+    SSL_CTX_set_session_ticket_cb(h, generate_ticket, nullptr, nullptr);
     return ctx;
 }
 

@@ -54,6 +54,12 @@ core::TlsInfo describe_tls(SSL* ssl);
 // e.g. "unable to get local issuer certificate"; empty when it verified or none was presented.
 std::string peer_verify_error(SSL* ssl);
 
+// Scripted fault (a TLS alert mid-DATA): on an established TLS 1.3 server session, schedules a
+// NewSessionTicket whose generation fails, so that the next handshake step (async_handshake)
+// sends a fatal internal_error alert. False (nothing scheduled) on other versions. Server
+// contexts from make_server_context() carry the ticket callback this relies on.
+bool schedule_internal_error_alert(SSL* ssl);
+
 // OpenSSL's version constant for `v` (TLS1_VERSION ...); throws std::invalid_argument for none.
 int openssl_version(core::TlsVersion v);
 

@@ -51,14 +51,14 @@ public:
             if (chunk->direction == Direction::in) transcript_.append_in(chunk->bytes);
             else transcript_.append_out(chunk->bytes);
         } else if (const auto* note = std::get_if<TransportNote>(&event.data)) {
-            transcript_.append_event(note->kind, note->detail);
+            transcript_.append_event(note_kind(*note), note_detail(*note));
         } else if (const auto* e = std::get_if<core::Event>(&event.data)) {
             std::string type, detail;
             if (describe(*e, type, detail)) transcript_.append_event(type, detail);
         }
     }
     void on_end(const SessionRecord& record) override {
-        transcript_.append_event("close", record.close_reason);
+        transcript_.append_event("close", record.close_reason_text());
         transcript_.close();
     }
 private:

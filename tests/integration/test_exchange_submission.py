@@ -195,7 +195,7 @@ def test_exosim_token_usage_errors_exit_2(server):
     import subprocess
     from exosim_pytest.server import find_binary
     r = subprocess.run([str(find_binary()), "token", "--ttl", "60"], capture_output=True, text=True, timeout=30)
-    assert r.returncode == 2 and "--user is required" in r.stderr
+    assert r.returncode == 2 and "--user or --app-only is required" in r.stderr
     r = subprocess.run([str(find_binary()), "token", "--user", "x@y.z", "--ttl", "0"], capture_output=True,
                        text=True, timeout=30)
     assert r.returncode == 2

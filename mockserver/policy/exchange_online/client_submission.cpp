@@ -39,7 +39,7 @@ core::Capabilities ClientSubmissionPolicy::capabilities(const core::SessionState
 Decision ClientSubmissionPolicy::on_tls_established(const core::SessionState& state) {
     legacy_tls_refused_ = endpoint_ == SubmissionEndpoint::standard && old_tls(state);
     if (legacy_tls_refused_ && env_->settings.legacy_tls_refuse_at_ehlo) {
-        return Decision::reject(r::legacy_tls_refused(bracket(state)));
+        return Decision::close_with(r::legacy_tls_refused(bracket(state)));
     }
     return Decision::ok();
 }
@@ -47,7 +47,7 @@ Decision ClientSubmissionPolicy::on_tls_established(const core::SessionState& st
 // §4 [WIRE]: AUTH before TLS and PLAIN both get 504 5.7.4.
 Decision ClientSubmissionPolicy::on_auth_start(const core::SessionState& state, std::string_view mechanism) {
     const std::string b = bracket(state);
-    if (legacy_tls_refused_) return Decision::drop(r::legacy_tls_refused(b));
+    if (legacy_tls_refused_) return Decision::close_with(r::legacy_tls_refused(b));
     if (!state.tls_active()) return Decision::reject(r::unrecognized_auth_type(b));
     const bool cs = env_->settings.xoauth2_case_sensitive;
     if (!mechanism_is(mechanism, "LOGIN", false) && !mechanism_is(mechanism, "XOAUTH2", cs)) {
@@ -57,7 +57,7 @@ Decision ClientSubmissionPolicy::on_auth_start(const core::SessionState& state, 
 }
 
 Decision ClientSubmissionPolicy::on_auth(const core::SessionState& state, const core::Credentials& c) {
-    if (legacy_tls_refused_) return Decision::drop(r::legacy_tls_refused(bracket(state)));
+    if (legacy_tls_refused_) return Decision::close_with(r::legacy_tls_refused(bracket(state)));
     if (lower(c.mechanism) == "xoauth2") return authenticate_oauth(state, c);
     if (lower(c.mechanism) == "login") return authenticate_basic(state, c);
     return Decision::reject(r::unrecognized_auth_type(bracket(state)));
@@ -90,7 +90,7 @@ Decision ClientSubmissionPolicy::authenticate_basic(const core::SessionState& st
     const std::string b = bracket(state);
     const Directory& dir = *env_->directory;
     const Tenant* tenant = dir.tenant_for_address(c.user);
-    if (auto block = legacy_tls_block(state, tenant)) return Decision::drop(*block);
+    if (auto block = legacy_tls_block(state, tenant)) return Decision::close_with(*block);
     if (tenant != nullptr && tenant->settings.basic_auth_retired) return Decision::reject(r::basic_auth_retired(b));
     const MailboxAccount* m = tenant == nullptr ? nullptr : tenant->find_mailbox(c.user);
     if (m != nullptr && (m->locked || env_->submission->locked_out(m->address, now()))) {
@@ -112,7 +112,7 @@ Decision ClientSubmissionPolicy::authenticate_basic(const core::SessionState& st
 Decision ClientSubmissionPolicy::authenticate_oauth(const core::SessionState& state, const core::Credentials& c) {
     const std::string b = bracket(state);
     const Tenant* tenant = env_->directory->tenant_for_address(c.user);
-    if (auto block = legacy_tls_block(state, tenant)) return Decision::drop(*block);
+    if (auto block = legacy_tls_block(state, tenant)) return Decision::close_with(*block);
     const MailboxAccount* m = tenant == nullptr ? nullptr : tenant->find_mailbox(c.user);
     if (m == nullptr) return token_rejected(r::oauth_failed(b), "user= " + c.user + " is not a mailbox");
     if (auto block = smtp_auth_block(*tenant, *m, b)) return auth_failed(*block);
@@ -146,7 +146,7 @@ Decision ClientSubmissionPolicy::auth_succeeded(const Tenant& tenant, const Mail
 Decision ClientSubmissionPolicy::on_mail(const core::SessionState& state, const core::Path&,
                                          const core::MailParams& params) {
     const std::string b = bracket(state);
-    if (legacy_tls_refused_) return Decision::drop(r::legacy_tls_refused(b));
+    if (legacy_tls_refused_) return Decision::close_with(r::legacy_tls_refused(b));
     if (!state.tls_active()) return Decision::reject(r::starttls_required(b));
     if (mailbox_ == nullptr) {
         std::optional<std::string> earlier = last_auth_failure_;
@@ -167,7 +167,7 @@ std::size_t ClientSubmissionPolicy::recipient_limit() const {
 }
 
 Decision ClientSubmissionPolicy::on_rcpt(const core::SessionState& state, const core::Path&, const core::RcptParams&) {
-    if (legacy_tls_refused_) return Decision::drop(r::legacy_tls_refused(bracket(state)));
+    if (legacy_tls_refused_) return Decision::close_with(r::legacy_tls_refused(bracket(state)));
     if (state.envelope.recipients.size() >= recipient_limit()) {
         return Decision::reject(protocol_error(state, core::ProtocolError::too_many_recipients));
     }

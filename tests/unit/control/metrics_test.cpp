@@ -32,7 +32,7 @@ TEST(Metrics, CountsSessionsRepliesAuthTlsAndBytes) {
     m.on_session_event(a, {3ms, core::Event{core::ReplyProduced{core::Reply(535, "no")}}});
     m.on_session_event(a, {3ms, core::Event{core::AuthResult{"LOGIN", "x", false}}});
     a.tls_version = "TLSv1.3";
-    m.on_session_event(a, {4ms, transport::TransportNote{"tls-handshake", ""}});
+    m.on_session_event(a, {4ms, transport::TransportNote{transport::note::TlsEstablished{}}});
     a.message_ids.push_back("m1");
     m.on_session_event(a, {5ms, core::Event{core::ReplyProduced{core::Reply(250, "queued")}}});
     m.on_session_ended(a);
@@ -100,7 +100,7 @@ TEST(SessionLog, KeepsBoundedTranscripts) {
         for (int i = 0; i < 5; ++i)
             log.on_session_event(r, {std::chrono::milliseconds(i), transport::WireChunk{transport::Direction::in, "x", false}});
         r.ended = r.started;
-        r.close_reason = "quit";
+        r.close_reason = transport::CloseReason::closed;
         log.on_session_ended(r);
     }
     EXPECT_FALSE(log.transcript("A"));  // the oldest went first
@@ -123,9 +123,9 @@ TEST(SessionLog, CutsWireDataPastTheByteBudget) {
     wire("1234");
     wire("56789abcdef");  // 6 of these fit
     wire("more");
-    log.on_session_event(r, {std::chrono::milliseconds(2), transport::TransportNote{"timeout", "data"}});
+    log.on_session_event(r, {std::chrono::milliseconds(2), transport::TransportNote{transport::note::Timeout{transport::Deadline::data}}});
     r.ended = r.started;
-    r.close_reason = "timeout";
+    r.close_reason = transport::CloseReason::timeout;
     log.on_session_ended(r);
     auto t = log.transcript("A");
     ASSERT_TRUE(t);

@@ -189,12 +189,12 @@ TEST_F(RoutesTest, SessionsAndMemoryTranscripts) {
     registry.event(r, {6ms, core::Event{core::CommandReceived{core::Verb::ehlo, "EHLO x"}}});
     registry.event(r, {7ms, transport::WireChunk{transport::Direction::out, "250 ok\r\n", false}});
     r.ended = std::chrono::system_clock::now();
-    r.close_reason = "quit";
+    r.close_reason = transport::CloseReason::closed;
     registry.ended(r);
 
     json::value list = body(call(Method::get, "/api/v1/sessions"));
     ASSERT_EQ(list.at("count"), 1);
-    EXPECT_EQ(list.at("sessions").at(0).at("close_reason"), "quit");
+    EXPECT_EQ(list.at("sessions").at(0).at("close_reason"), "closed");
     EXPECT_EQ(body(call(Method::get, "/api/v1/sessions?active=true")).at("count"), 0);
     EXPECT_EQ(code(call(Method::get, "/api/v1/sessions?active=maybe")), "bad_query");
     EXPECT_EQ(body(call(Method::get, "/api/v1/sessions/00000000000000AA")).at("listener"), "submission");
@@ -206,7 +206,7 @@ TEST_F(RoutesTest, SessionsAndMemoryTranscripts) {
     EXPECT_EQ(records[1].at("dir"), "in");
     EXPECT_EQ(records[1].at("bytes"), "EHLO x\r\n");
     EXPECT_EQ(records[2].at("type"), "command");
-    EXPECT_EQ(records[4].at("detail"), "quit");
+    EXPECT_EQ(records[4].at("detail"), "closed");
     ApiResponse jsonl = call(Method::get, "/api/v1/sessions/00000000000000AA/transcript?format=jsonl");
     EXPECT_EQ(jsonl.content_type, "application/x-ndjson");
     EXPECT_EQ(std::count(jsonl.body.begin(), jsonl.body.end(), '\n'), 5);

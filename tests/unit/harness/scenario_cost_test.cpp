@@ -21,19 +21,24 @@ TEST(ScenarioCost, WaitingOutTheClientsTimeoutCostsIt) {
     const milliseconds plain = estimated_duration(scenario::Scenario{}, hints);
     EXPECT_EQ(plain, milliseconds(100));
     scenario::Action stall;
-    stall.stall = true;
+    stall.effect = scenario::effect::Stall{};
     EXPECT_EQ(estimated_duration(with_rule(stall), hints), plain + seconds(5));
     scenario::Action swallowed;
-    swallowed.no_reply = true;
+    swallowed.reply.dropped = true;
     EXPECT_EQ(estimated_duration(with_rule(swallowed), hints), plain + seconds(5));
-    swallowed.close = true;  // the client sees the close at once
+    swallowed.effect = scenario::effect::Close{};  // the client sees the close at once
+    EXPECT_EQ(estimated_duration(with_rule(swallowed), hints), plain);
+    swallowed.effect = scenario::effect::TlsAlert{};  // so does the alert
+    EXPECT_EQ(estimated_duration(with_rule(swallowed), hints), plain);
+    swallowed.effect = scenario::effect::None{};
+    swallowed.reply.closes = true;  // a dropped 421 still closes
     EXPECT_EQ(estimated_duration(with_rule(swallowed), hints), plain);
     scenario::Action endless;
-    endless.raw = "250-one\r\n250-two\r\n";
+    endless.reply.raw = "250-one\r\n250-two\r\n";
     EXPECT_EQ(estimated_duration(with_rule(endless), hints), plain + seconds(5));
-    endless.raw = "250-one\r\n250 two\r\n";  // finished
+    endless.reply.raw = "250-one\r\n250 two\r\n";  // finished
     EXPECT_EQ(estimated_duration(with_rule(endless), hints), plain);
-    endless.raw = "25";
+    endless.reply.raw = "25";
     EXPECT_EQ(estimated_duration(with_rule(endless), hints), plain);
     scenario::Scenario silent;
     silent.endpoint = "implicit";
@@ -42,15 +47,15 @@ TEST(ScenarioCost, WaitingOutTheClientsTimeoutCostsIt) {
 
 TEST(ScenarioCost, PausesAddUp) {
     scenario::Action delayed;
-    delayed.delay = seconds(2);
+    delayed.reply.delay = seconds(2);
     EXPECT_EQ(estimated_duration(with_rule(delayed), hints), milliseconds(2100));
-    delayed.delay = seconds(60);  // the client gives up first
+    delayed.reply.delay = seconds(60);  // the client gives up first
     EXPECT_EQ(estimated_duration(with_rule(delayed), hints), milliseconds(5100));
     scenario::Action bytewise;
-    bytewise.split_every = 1;
+    bytewise.reply.split_every = 1;
     EXPECT_EQ(estimated_duration(with_rule(bytewise), hints), milliseconds(100 + 400 * 20));
     scenario::Action split;
-    split.split_at = {3, 10};
+    split.reply.split_at = {3, 10};
     EXPECT_EQ(estimated_duration(with_rule(split), hints), milliseconds(140));
     scenario::Scenario retries;
     retries.expect.max_attempts = 3;  // re-runs after 200 ms and 400 ms
@@ -62,9 +67,9 @@ TEST(ScenarioCost, PausesAddUp) {
 
 TEST(ScenarioCost, LongestFirstKeepsSuiteOrderAmongEquals) {
     scenario::Action stall;
-    stall.stall = true;
+    stall.effect = scenario::effect::Stall{};
     scenario::Action bytewise;
-    bytewise.split_every = 1;
+    bytewise.reply.split_every = 1;
     std::vector<std::shared_ptr<const scenario::Scenario>> list = {
         std::make_shared<scenario::Scenario>(), std::make_shared<scenario::Scenario>(with_rule(stall)),
         std::make_shared<scenario::Scenario>(), std::make_shared<scenario::Scenario>(with_rule(bytewise)),

@@ -58,11 +58,12 @@ TEST_F(Submission, Tls11SessionClosedWith421AtAuth) {
     const auto s = state("192.0.2.1", TlsVersion::tls1_1);
     EXPECT_EQ(p->on_tls_established(s).kind, Decision::Kind::proceed);
     const Decision d = p->on_auth_start(s, "LOGIN");
-    EXPECT_EQ(d.kind, Decision::Kind::disconnect);
+    EXPECT_EQ(d.kind, Decision::Kind::reject);
+    EXPECT_TRUE(d.close);
     EXPECT_EQ(rendered(d),
               "421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2. "
               "Visit https://aka.ms/smtp_auth_tls." + tail());
-    EXPECT_EQ(p->on_mail(s, path("printer@contoso.com"), {}).kind, Decision::Kind::disconnect);
+    EXPECT_TRUE(p->on_mail(s, path("printer@contoso.com"), {}).close);
 }
 
 TEST_F(Submission, LegacyEndpointHonoursTenantOptIn) {
@@ -71,7 +72,7 @@ TEST_F(Submission, LegacyEndpointHonoursTenantOptIn) {
     EXPECT_EQ(refused->on_tls_established(s).kind, Decision::Kind::proceed);
     EXPECT_EQ(refused->on_auth_start(s, "LOGIN").kind, Decision::Kind::proceed);
     const Decision d = refused->on_auth(s, login("printer@contoso.com", "Printer-Pass-1"));
-    EXPECT_EQ(d.kind, Decision::Kind::disconnect);
+    EXPECT_TRUE(d.close);
     EXPECT_EQ(d.reply->code, 421);
 
     fx.directory->tenants[0].settings.allow_legacy_tls = true;

@@ -40,7 +40,7 @@ TEST(JsonIo, RoundTripKeepsEveryField) {
     const Scenario back = scenario_from_json(first, "api");
     EXPECT_EQ(back.source_file, "api");
     EXPECT_EQ(to_json(back), first);
-    EXPECT_EQ(back.server.rules[0].action.raw, std::string("\0\xff\r\n", 4));
+    EXPECT_EQ(back.server.rules[0].action.reply.raw, std::string("\0\xff\r\n", 4));
     EXPECT_EQ(back.server.seed, UINT64_MAX);
     EXPECT_EQ(back.tenant.at("security_defaults"), "false");
     // Through text as well: the control API receives bytes.

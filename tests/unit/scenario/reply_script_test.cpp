@@ -1,6 +1,8 @@
 // ReplyScript on synthetic engine output: step attribution from events and each rewrite.
 #include "scenario/reply_script.hpp"
 
+#include "core/overloaded.hpp"
+
 #include <gtest/gtest.h>
 
 namespace exosim::scenario {
@@ -17,13 +19,17 @@ std::string describe(const std::vector<Action>& actions) {
     std::string out;
     for (const auto& a : actions) {
         if (!out.empty()) out += " + ";
-        if (auto* r = std::get_if<core::SendReply>(&a)) out += "reply(" + r->reply.render() + ")";
-        else if (auto* raw = std::get_if<core::SendRaw>(&a)) out += "raw(" + raw->bytes + ")";
-        else if (auto* p = std::get_if<core::Pause>(&a)) out += "pause(" + std::to_string(p->duration.count()) + ")";
-        else if (std::holds_alternative<core::StartTls>(a)) out += "starttls";
-        else if (std::holds_alternative<core::StoreMessage>(a)) out += "store";
-        else if (std::holds_alternative<core::Close>(a)) out += "close";
-        else if (std::holds_alternative<core::Stall>(a)) out += "stall";
+        out += std::visit(core::Overloaded{
+                              [](const core::SendReply& r) { return "reply(" + r.reply.render() + ")"; },
+                              [](const core::SendRaw& raw) { return "raw(" + raw.bytes + ")"; },
+                              [](const core::Pause& p) { return "pause(" + std::to_string(p.duration.count()) + ")"; },
+                              [](const core::StartTls&) { return std::string("starttls"); },
+                              [](const core::StoreMessage&) { return std::string("store"); },
+                              [](const core::Close&) { return std::string("close"); },
+                              [](const core::Stall&) { return std::string("stall"); },
+                              [](const core::SendTlsAlert&) { return std::string("tls-alert"); },
+                          },
+                          a);
     }
     return out;
 }
@@ -43,7 +49,7 @@ protected:
 
 TEST_F(ReplyScriptTest, GreetingIsTheReplyBeforeAnyCommand) {
     scenario::Action a;
-    a.raw = "220\r\n";
+    a.reply.raw = "220\r\n";
     pending(Step::greeting, a);
     const Reply hello(220, "hi");
     EXPECT_EQ(rewrite({produced(hello)}, {core::SendReply{hello}}), "raw(220\r\n)");
@@ -52,7 +58,7 @@ TEST_F(ReplyScriptTest, GreetingIsTheReplyBeforeAnyCommand) {
 
 TEST_F(ReplyScriptTest, AppendRawLeavesInOneWriteBeforeStartTls) {
     scenario::Action a;
-    a.append_raw = "250 AUTH PLAIN\r\n";
+    a.reply.append_raw = "250 AUTH PLAIN\r\n";
     pending(Step::starttls, a);
     const Reply r(220, "go");
     EXPECT_EQ(rewrite({cmd(core::Verb::starttls), produced(r), core::TlsRequested{}}, {core::SendReply{r}, core::StartTls{}}),
@@ -61,9 +67,9 @@ TEST_F(ReplyScriptTest, AppendRawLeavesInOneWriteBeforeStartTls) {
 
 TEST_F(ReplyScriptTest, SplitDelayAndClose) {
     scenario::Action a;
-    a.split_at = {2, 5, 100};
-    a.delay = std::chrono::milliseconds(30);
-    a.close = true;
+    a.reply.split_at = {2, 5, 100};
+    a.reply.delay = std::chrono::milliseconds(30);
+    a.effect = scenario::effect::Close{};
     pending(Step::mail, a);
     EXPECT_EQ(rewrite({cmd(core::Verb::mail), produced(ok_), cmd(core::Verb::rcpt), produced(ok_)},
                       {core::SendReply{ok_}, core::SendReply{ok_}}),
@@ -74,7 +80,7 @@ TEST_F(ReplyScriptTest, SplitDelayAndClose) {
 
 TEST_F(ReplyScriptTest, SplitEvery) {
     scenario::Action a;
-    a.split_every = 3;
+    a.reply.split_every = 3;
     pending(Step::noop, a);
     EXPECT_EQ(rewrite({cmd(core::Verb::noop), produced(ok_)}, {core::SendReply{ok_}}),
               "raw(250) + pause(20) + raw( OK) + pause(20) + raw(\r\n)");
@@ -82,7 +88,7 @@ TEST_F(ReplyScriptTest, SplitEvery) {
 
 TEST_F(ReplyScriptTest, StallDropsEverythingButStoreAndClose) {
     scenario::Action a;
-    a.stall = true;
+    a.effect = scenario::effect::Stall{};
     pending(Step::data, a);
     EXPECT_EQ(rewrite({cmd(core::Verb::data), produced(ok_)}, {core::SendReply{ok_}, core::SendRaw{"x"}}), "stall");
     EXPECT_EQ(rewrite({}, {core::StoreMessage{}, core::SendReply{ok_}, core::Close{}}), "store + close");
@@ -90,8 +96,8 @@ TEST_F(ReplyScriptTest, StallDropsEverythingButStoreAndClose) {
 
 TEST_F(ReplyScriptTest, EndOfDataReplyComesInALaterBatch) {
     scenario::Action a;
-    a.no_reply = true;
-    a.close = true;
+    a.reply.dropped = true;
+    a.effect = scenario::effect::Close{};
     pending(Step::end_of_data, a);
     EXPECT_EQ(rewrite({core::MessageReceived{10, 1}}, {core::StoreMessage{}}), "store");
     EXPECT_EQ(rewrite({produced(ok_)}, {core::SendReply{ok_}}), "close");
@@ -99,7 +105,7 @@ TEST_F(ReplyScriptTest, EndOfDataReplyComesInALaterBatch) {
 
 TEST_F(ReplyScriptTest, ScriptedReplyMustMatchExactly) {
     scenario::Action a;
-    a.append_raw = "!";
+    a.reply.append_raw = "!";
     pending(Step::rcpt, a, Reply(250, "fine"));
     const Reply error(501, "bad");
     const Reply fine(250, "fine");
@@ -110,9 +116,9 @@ TEST_F(ReplyScriptTest, ScriptedReplyMustMatchExactly) {
 
 TEST_F(ReplyScriptTest, StaleEntriesAheadOfAMatchAreDropped) {
     scenario::Action a;
-    a.close = true;
+    a.effect = scenario::effect::Close{};
     scenario::Action b;
-    b.raw = "x\r\n";
+    b.reply.raw = "x\r\n";
     pending(Step::mail, a);
     pending(Step::rcpt, b);
     EXPECT_EQ(rewrite({cmd(core::Verb::rcpt), produced(ok_)}, {core::SendReply{ok_}}), "raw(x\r\n)");
@@ -122,7 +128,7 @@ TEST_F(ReplyScriptTest, StaleEntriesAheadOfAMatchAreDropped) {
 // Pipelined RCPTs: the rule matched for the second one is not applied to the first.
 TEST_F(ReplyScriptTest, OccurrencesPairInOrder) {
     scenario::Action a;
-    a.raw = "250 second\r\n";
+    a.reply.raw = "250 second\r\n";
     pending(Step::rcpt, std::nullopt);
     pending(Step::rcpt, a);
     EXPECT_EQ(rewrite({cmd(core::Verb::rcpt), produced(ok_), cmd(core::Verb::rcpt), produced(ok_)},
@@ -133,7 +139,7 @@ TEST_F(ReplyScriptTest, OccurrencesPairInOrder) {
 // An engine error reply pairs with its protocol-error record, not with the step's rule.
 TEST_F(ReplyScriptTest, ProtocolErrorsPairWithTheirRecord) {
     scenario::Action a;
-    a.append_raw = "!";
+    a.reply.append_raw = "!";
     const Reply error(501, "bad");
     pending(std::nullopt, std::nullopt, error);
     pending(Step::rcpt, a);
@@ -144,7 +150,7 @@ TEST_F(ReplyScriptTest, ProtocolErrorsPairWithTheirRecord) {
 
 TEST_F(ReplyScriptTest, UnscriptableCommandsAreLeftAlone) {
     scenario::Action a;
-    a.raw = "x\r\n";
+    a.reply.raw = "x\r\n";
     pending(Step::any, a);
     EXPECT_EQ(rewrite({cmd(core::Verb::vrfy), produced(ok_)}, {core::SendReply{ok_}}), "reply(250 OK\r\n)");
 }

@@ -38,11 +38,14 @@ TEST(ScriptPolicy, AfterTlsListAppliesInsideTls) {
 }
 
 TEST(ScriptPolicy, DecisionFromReplyCode) {
-    EXPECT_EQ(decision_for(core::Reply(250, "ok")).kind, Decision::Kind::proceed);
-    EXPECT_EQ(decision_for(core::Reply(354, "go")).kind, Decision::Kind::proceed);
-    EXPECT_EQ(decision_for(core::Reply(451, "later")).kind, Decision::Kind::reject);
-    EXPECT_EQ(decision_for(core::Reply(554, "no")).kind, Decision::Kind::reject);
-    EXPECT_EQ(decision_for(core::Reply(421, "bye")).kind, Decision::Kind::disconnect);
+    EXPECT_EQ(decision_for(core::Reply(250, "ok"), false).kind, Decision::Kind::proceed);
+    EXPECT_EQ(decision_for(core::Reply(354, "go"), false).kind, Decision::Kind::proceed);
+    EXPECT_EQ(decision_for(core::Reply(451, "later"), false).kind, Decision::Kind::reject);
+    EXPECT_EQ(decision_for(core::Reply(554, "no"), false).kind, Decision::Kind::reject);
+    EXPECT_TRUE(decision_for(core::Reply(421, "bye"), true).close);
+    EXPECT_FALSE(decision_for(core::Reply(421, "bye"), false).close);  // never read from the code
+    EXPECT_TRUE(decision_for(core::Reply(250, "ok then bye"), true).close);
+    EXPECT_FALSE(decision_for(core::Reply(554, "no"), false).close);
 }
 
 TEST(ScriptPolicy, GreetingRuleWinsOverGreetingField) {
@@ -63,7 +66,7 @@ TEST(ScriptPolicy, QueuesWhatADecisionCannotCarry) {
     ASSERT_EQ(pending.size(), 1u);
     EXPECT_EQ(pending.front().step, Step::mail);
     EXPECT_EQ(pending.front().reply, core::Reply(250, "fine"));
-    EXPECT_EQ(pending.front().action->append_raw, "X");
+    EXPECT_EQ(pending.front().action->reply.append_raw, "X");
     p.policy.on_data(p.state);
     ASSERT_EQ(pending.size(), 2u);  // every occurrence is recorded, to pair replies in order
     EXPECT_FALSE(pending.back().action);  // a plain reply needs no rewriting

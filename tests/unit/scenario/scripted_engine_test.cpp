@@ -248,5 +248,24 @@ TEST(ScriptedEngine, DelayThenCloseAfterReply) {
     EXPECT_EQ(log.back(), "close");
 }
 
+// The proof of the closed action vocabulary: a fatal TLS alert once the client streams DATA.
+TEST(ScriptedEngine, TlsAlertMidData) {
+    ScenarioRun run(R"(
+server:
+  rules:
+    - {on: data, do: {tls_alert: internal_error}}
+)");
+    ScriptedWire w = run.connect();
+    w.send("EHLO client.example\r\n");
+    w.send("MAIL FROM:<a@contoso.com>\r\nRCPT TO:<b@contoso.com>\r\n");
+    EXPECT_EQ(w.send("DATA\r\n"), "354 Start mail input; end with <CRLF>.<CRLF>\r\n");
+    EXPECT_EQ(w.send("Subject: x\r\n"), "");  // nothing in SMTP: the alert and the close
+    EXPECT_TRUE(w.closed());
+    const auto& log = w.log();
+    ASSERT_GE(log.size(), 2u);
+    EXPECT_EQ(log[log.size() - 2], "tls-alert internal_error");
+    EXPECT_EQ(log.back(), "close");
+}
+
 }  // namespace
 }  // namespace exosim::scenario

@@ -2,7 +2,10 @@
 // kind with the exact "file:line:column: key: message" text.
 #include "scenario/yaml_io.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+
+#include "scenario/json_io.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -59,14 +62,14 @@ TEST(YamlIo, LoadsTheDocumentedExample) {
     EXPECT_EQ(s.server.greeting, "554 No SMTP service here");
     ASSERT_EQ(s.server.rules.size(), 4u);
     EXPECT_EQ(s.server.rules[0].match.step, Step::starttls);
-    EXPECT_EQ(s.server.rules[0].action.append_raw, "250-evil.example\r\n250 AUTH PLAIN LOGIN\r\n");
+    EXPECT_EQ(s.server.rules[0].action.reply.append_raw, "250-evil.example\r\n250 AUTH PLAIN LOGIN\r\n");
     EXPECT_EQ(s.server.rules[1].match.after_tls, true);
-    EXPECT_TRUE(s.server.rules[1].action.stall);
+    EXPECT_TRUE(std::holds_alternative<effect::Stall>(s.server.rules[1].action.effect));
     EXPECT_EQ(s.server.rules[2].match.recipient, "bob@contoso.com");
     EXPECT_EQ(s.server.rules[2].match.times, 2u);
-    EXPECT_EQ(s.server.rules[2].action.reply, "451 4.3.0 try later");
+    EXPECT_EQ(s.server.rules[2].action.reply.text, "451 4.3.0 try later");
     EXPECT_EQ(s.server.rules[3].match.attempt, 1u);
-    EXPECT_TRUE(s.server.rules[3].action.close && s.server.rules[3].action.no_reply);
+    EXPECT_TRUE(std::holds_alternative<effect::Close>(s.server.rules[3].action.effect) && s.server.rules[3].action.reply.dropped);
     EXPECT_EQ(s.expect.max_attempts, 3u);
     EXPECT_EQ(s.expect.rules.at("no-plaintext-credentials"), Verdict::pass);
 }
@@ -89,13 +92,13 @@ server:
     EXPECT_EQ(s.send.to, std::vector<std::string>{"bob@contoso.com"});
     EXPECT_EQ(s.server.seed, 1u);
     EXPECT_TRUE(s.server.tls.starts);
-    EXPECT_EQ(s.server.rules[0].action.reply, "250-mock.example\n250 AUTH LOGIN");
-    EXPECT_EQ(s.server.rules[0].action.delay, std::chrono::minutes(4));
-    EXPECT_EQ(s.server.rules[1].action.raw, std::string("\0\xff\r\n", 4));
-    EXPECT_EQ(s.server.rules[1].action.delay, std::chrono::milliseconds(250));
+    EXPECT_EQ(s.server.rules[0].action.reply.text, "250-mock.example\n250 AUTH LOGIN");
+    EXPECT_EQ(s.server.rules[0].action.reply.delay, std::chrono::minutes(4));
+    EXPECT_EQ(s.server.rules[1].action.reply.raw, std::string("\0\xff\r\n", 4));
+    EXPECT_EQ(s.server.rules[1].action.reply.delay, std::chrono::milliseconds(250));
     EXPECT_EQ(s.server.rules[2].match.from_nth, 101u);
     EXPECT_EQ(s.server.rules[2].match.probability, 0.5);
-    EXPECT_EQ(s.server.rules[2].action.split_every, 1u);
+    EXPECT_EQ(s.server.rules[2].action.reply.split_every, 1u);
     EXPECT_EQ(s.expect.outcome, Outcome::delivered);
 }
 
@@ -121,7 +124,7 @@ expect: {outcome: [not_attempted, delivered], min_attempts: 0, min_tls_version: 
 // YAML double-quoted escapes: \x00 is NUL; \xff is U+00FF, which raw reads as the byte 0xFF.
 TEST(YamlIo, RawEscapesAreBytes) {
     const Scenario s = parse_scenario_yaml("server: {rules: [{on: mail, do: {raw: \"\\x00\\xff\\r\\n\"}}]}", "r.yaml", "r");
-    EXPECT_EQ(s.server.rules[0].action.raw, std::string("\0\xff\r\n", 4));
+    EXPECT_EQ(s.server.rules[0].action.reply.raw, std::string("\0\xff\r\n", 4));
 }
 
 struct ErrorCase {
@@ -174,7 +177,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"server: {rules: [{on: mail, when: {times: 0}, do: {close: true}}]}\n",
                   "e.yaml:1:43: server.rules[0].when.times: must be between 1 and 1000000, found 0"},
         ErrorCase{"server: {rules: [{on: mail, do: {}}]}\n",
-                  "e.yaml:1:33: server.rules[0].do: the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall or no_reply)"},
+                  "e.yaml:1:33: server.rules[0].do: the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall, no_reply or tls_alert)"},
         ErrorCase{"server: {rules: [{on: mail, do: {stall: true, reply: \"250 x\"}}]}\n",
                   "e.yaml:1:33: server.rules[0].do: stall sends nothing and never closes: it cannot be combined with reply, raw, append_raw, split_at, split_every or close"},
         ErrorCase{"server: {rules: [{on: mail, do: {raw: \"a\", raw_hex: \"61\"}}]}\n",
@@ -271,6 +274,24 @@ TEST_F(SuiteFiles, ScenarioErrorsCarryTheFileName) {
         EXPECT_EQ(e.line(), 5);
         EXPECT_EQ(e.key_path(), "server.rules[0].do.reply");
     }
+}
+
+TEST(YamlIo, TlsAlertDecodesOnDataOnlyAndRoundTripsAsJson) {
+    const Scenario s = parse_scenario_yaml("id: a\nserver: {rules: [{on: data, do: {tls_alert: internal_error}}]}\n", "a.yaml");
+    ASSERT_TRUE(std::holds_alternative<effect::TlsAlert>(s.server.rules[0].action.effect));
+    EXPECT_EQ(boost::json::serialize(to_json(s.server).as_object().at("rules")),
+              R"([{"on":"data","do":{"tls_alert":"internal_error"}}])");
+    auto error_of = [](const char* yaml) {
+        try {
+            parse_scenario_yaml(yaml, "e.yaml");
+        } catch (const ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(error_of("id: e\nserver: {rules: [{on: rcpt, do: {tls_alert: internal_error}}]}\n").find("tls_alert applies only to rules on data"), std::string::npos);
+    EXPECT_NE(error_of("id: e\nserver: {rules: [{on: data, do: {tls_alert: bad_record_mac}}]}\n").find("is not a TLS alert"), std::string::npos);
+    EXPECT_NE(error_of("id: e\nserver: {rules: [{on: data, do: {tls_alert: internal_error, close: true}}]}\n").find("cannot be combined with close"), std::string::npos);
 }
 
 }  // namespace

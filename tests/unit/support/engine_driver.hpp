@@ -14,15 +14,9 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/overloaded.hpp"
 
 namespace exosim::test {
-
-template <class... F>
-struct Overload : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overload(F...) -> Overload<F...>;
 
 inline core::TlsInfo tls13() { return core::TlsInfo{core::TlsVersion::tls1_3, "TLS_AES_128_GCM_SHA256", {}, false}; }
 
@@ -106,6 +100,7 @@ public:
     std::vector<core::Event> events;
     std::vector<core::StoreMessage> stored;
     std::vector<std::chrono::milliseconds> pauses;
+    std::vector<core::TlsAlert> alerts;        // each SendTlsAlert, in order
     bool tls_pending = false;
     bool tls_active = false;
     bool closed = false;
@@ -133,9 +128,10 @@ private:
         if (options_.markers) out += "<" + text + ">";
     }
 
+    // One lambda per alternative, no catch-all: a new core::Action does not compile until handled.
     void execute(const core::Action& action, std::string& out) {
         if (closed) ++actions_after_close;
-        std::visit(Overload{
+        std::visit(core::Overloaded{
                        [&](const core::SendReply& r) { write(r.reply.render(), "write", out); },
                        [&](const core::SendRaw& r) { write(r.bytes, "raw", out); },
                        [&](const core::Pause& p) {
@@ -166,6 +162,12 @@ private:
                        [&](const core::Stall&) {
                            log.push_back("stall");
                            stalled = true;
+                       },
+                       [&](const core::SendTlsAlert& t) {
+                           const std::string name(core::tls_alert_name(t.alert));
+                           log.push_back("tls-alert " + name);
+                           marker("TLS-ALERT " + name, out);
+                           alerts.push_back(t.alert);
                        },
                    },
                    action);

@@ -40,7 +40,7 @@ TEST(SessionRegistry, ObserversSeeStartEventsAndEnd) {
     auto id = reg.subscribe(counter);
     EXPECT_TRUE(reg.has_observers());
     reg.started(record("A", false));
-    reg.event(record("A", false), TimedEvent{{}, TransportNote{"eof", ""}});
+    reg.event(record("A", false), TimedEvent{{}, TransportNote{note::PeerClosed{}}});
     reg.ended(record("A", true));
     reg.unsubscribe(id);
     reg.started(record("B", false));
