@@ -20,6 +20,8 @@
 
 #include <openssl/rand.h>
 
+#include "core/ascii.hpp"
+
 #include "app/tenant_json.hpp"
 #include "policy/tenant_overrides.hpp"
 
@@ -30,13 +32,7 @@ namespace {
 namespace json = boost::json;
 
 std::string hex(const unsigned char* p, std::size_t n) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += digits[p[i] >> 4];
-        out += digits[p[i] & 0xf];
-    }
-    return out;
+    return core::ascii::hex(std::string_view(reinterpret_cast<const char*>(p), n));
 }
 
 std::string read_secret(const std::filesystem::path& file) {

@@ -109,17 +109,14 @@ FormResult decode_form(std::string_view text, const FormLimits& limits) {
 }
 
 std::string percent_encode(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(text.size());
     for (char c : text) {
         if (core::ascii::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
             out.push_back(c);
         } else {
-            const auto u = static_cast<unsigned char>(c);
             out += '%';
-            out += hex[u >> 4];
-            out += hex[u & 15];
+            core::ascii::append_hex(out, static_cast<unsigned char>(c), core::ascii::HexCase::upper);
         }
     }
     return out;

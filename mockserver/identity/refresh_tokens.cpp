@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/ascii.hpp"
+
 #include "identity/jwt.hpp"
 
 namespace exosim::identity {
@@ -12,16 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::string hex(std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (char c : bytes) {
-        const auto u = static_cast<unsigned char>(c);
-        out += digits[u >> 4];
-        out += digits[u & 15];
-    }
-    return out;
-}
+std::string hex(std::string_view bytes) { return core::ascii::hex(bytes); }
 
 TimePoint at(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
 

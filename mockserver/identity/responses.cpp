@@ -21,7 +21,6 @@ std::string entra_timestamp(TimePoint t) {
 }
 
 std::string guid_from_bytes(std::string_view sixteen) {
-    static constexpr char hex[] = "0123456789abcdef";
     std::string b(sixteen.substr(0, 16));
     b.resize(16, '\0');
     b[6] = static_cast<char>((static_cast<unsigned char>(b[6]) & 0x0F) | 0x40);
@@ -29,9 +28,7 @@ std::string guid_from_bytes(std::string_view sixteen) {
     std::string out;
     for (std::size_t i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-        const auto u = static_cast<unsigned char>(b[i]);
-        out += hex[u >> 4];
-        out += hex[u & 15];
+        core::ascii::append_hex(out, static_cast<unsigned char>(b[i]));
     }
     return out;
 }

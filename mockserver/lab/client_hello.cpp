@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/ascii.hpp"
+
 namespace exosim::lab {
 
 namespace {
@@ -105,9 +107,9 @@ std::string alpn_chars(const ClientHello& h) {
     if (h.alpn.empty() || h.alpn.front().empty()) return "00";
     const std::string& v = h.alpn.front();
     if (alnum(v.front()) && alnum(v.back())) return {v.front(), v.back()};
-    static constexpr char digits[] = "0123456789abcdef";
-    auto first = static_cast<unsigned char>(v.front()), last = static_cast<unsigned char>(v.back());
-    return {digits[first >> 4], digits[last & 0xF]};
+    // JA4: the first hex digit of the first octet and the last hex digit of the last one.
+    const std::string first = core::ascii::hex(v.substr(0, 1)), last = core::ascii::hex(v.substr(v.size() - 1));
+    return {first[0], last[1]};
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/ascii.hpp"
+
 #include "transport/tls_hello.hpp"
 
 namespace exosim::transport {
@@ -13,13 +15,7 @@ namespace exosim::transport {
 namespace {
 
 std::string hex(const unsigned char* p, std::size_t n) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out.push_back(digits[p[i] >> 4]);
-        out.push_back(digits[p[i] & 0xF]);
-    }
-    return out;
+    return core::ascii::hex(std::string_view(reinterpret_cast<const char*>(p), n));
 }
 
 std::string digest_hex(const EVP_MD* md, std::string_view text) {

@@ -1,5 +1,6 @@
 // TLS on the session: the handshake (implicit TLS or after STARTTLS) and its deadline.
 #include "transport/session_impl.hpp"
+#include "core/ascii.hpp"
 
 #include "transport/evidence.hpp"
 #include "transport/sni.hpp"
@@ -9,11 +10,7 @@ namespace exosim::transport::detail {
 
 namespace {
 
-std::string hex_octet(char c) {
-    static constexpr char digits[] = "0123456789abcdef";
-    auto v = static_cast<unsigned char>(c);
-    return {digits[v >> 4], digits[v & 0xF]};
-}
+std::string hex_octet(char c) { return core::ascii::hex(std::string_view(&c, 1)); }
 
 
 }  // namespace
