@@ -83,7 +83,7 @@ std::vector<std::string> IdentityRuntime::startup_lines() const {
     for (const auto& t : d.tenants) lines.push_back("identity tenant " + t.name + " " + t.id);
     for (const auto& app : d.apps) lines.push_back(app_line(app));
     lines.push_back("identity app certificate: " + parts_.scan_daemon_cert.chain.string() + " key " +
-                    parts_.scan_daemon_cert.key.string());
+                    parts_.scan_daemon_cert.key.string() + " (" + scan_daemon_name + " " + scan_daemon_client_id + ")");
     for (const auto& u : d.users)
         if (auto code = service_->mfa_code(u.address)) lines.push_back("identity mfa " + u.address + " code " + *code);
     return lines;

@@ -59,20 +59,26 @@ def test_a_host_the_certificate_does_not_name_fails_verification(server):
 
 
 @pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
-def test_tls_1_2_and_1_3_serve_a_json_404_for_an_unknown_path(server, version):
+def test_tls_1_2_and_1_3_serve_the_sign_in_service(server, version):
     conn = https(server, "login.microsoftonline.com", version)
     conn.request("GET", "/contoso.com/no-such-endpoint?client_id=x")
     resp = conn.getresponse()
     body = resp.read()
     assert conn.sock.version() == {ssl.TLSVersion.TLSv1_2: "TLSv1.2", ssl.TLSVersion.TLSv1_3: "TLSv1.3"}[version]
+    # An unknown path on the sign-in host: the service's HTML 404 page (Entra answers pages there).
     assert resp.status == 404
-    assert resp.getheader("Content-Type") == "application/json; charset=utf-8"
-    assert json.loads(body) == {"error": "not_found",
-                                "error_description": "exosim: no sign-in endpoint at /contoso.com/no-such-endpoint"}
-    # Keep-alive: a second request on the same connection.
+    assert resp.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert body == b"<!DOCTYPE html><html><body><p>404 Not Found</p></body></html>"
+    # Keep-alive: a second request on the same connection reaches the token endpoint, which
+    # answers Entra's error envelope (AADSTS900144: client_id is missing).
     conn.request("POST", "/common/oauth2/v2.0/token", body="grant_type=x",
                  headers={"Content-Type": "application/x-www-form-urlencoded"})
-    assert conn.getresponse().status == 404
+    second = conn.getresponse()
+    assert second.status == 400
+    error = json.loads(second.read())
+    assert error["error"] == "invalid_request" and error["error_codes"] == [900144]
+    assert error["error_description"].startswith(
+        "AADSTS900144: The request body must contain the following parameter: 'client_id'.\r\nTrace ID: ")
 
 
 @pytest.mark.parametrize("flag", ["-tls1", "-tls1_1"])
@@ -101,10 +107,10 @@ def test_print_config_and_port_overrides(tmp_path):
         assert out.returncode == 0, out.stderr
         return out.stdout
 
-    assert "identity: {enabled: true, address: 127.0.0.1, port: 1443}" in printed()
-    assert "identity: {enabled: true, address: 192.0.2.7, port: 443}" in printed("--real-ports", "--bind", "192.0.2.7")
-    assert "identity: {enabled: false, address: 127.0.0.1, port: 1443}" in printed("--no-identity")
-    assert "identity: {enabled: true, address: 127.0.0.1, port: 0}" in printed("--ephemeral-ports")
+    assert "identity: {enabled: true, address: 127.0.0.1, port: 1443, verification_uri:" in printed()
+    assert "identity: {enabled: true, address: 192.0.2.7, port: 443, verification_uri:" in printed("--real-ports", "--bind", "192.0.2.7")
+    assert "identity: {enabled: false, address: 127.0.0.1, port: 1443, verification_uri:" in printed("--no-identity")
+    assert "identity: {enabled: true, address: 127.0.0.1, port: 0, verification_uri:" in printed("--ephemeral-ports")
 
 
 def test_no_identity_starts_without_the_listener(exosim):
