@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 
 #include <openssl/err.h>
@@ -95,13 +96,16 @@ void load_chain(SSL_CTX* ctx, const CertFiles& cert) {
 
 void request_client_cert(SSL_CTX* ctx, const std::filesystem::path& ca_file, const std::vector<std::string>& more) {
     if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) fail("CA file " + ca_file.string());
-    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(ca_file.c_str());
+    // Owned here until the context takes it, so a bad trusted_ca file does not leak the stack.
+    auto free_names = [](STACK_OF(X509_NAME)* s) { sk_X509_NAME_pop_free(s, X509_NAME_free); };
+    std::unique_ptr<STACK_OF(X509_NAME), decltype(free_names)> names(SSL_load_client_CA_file(ca_file.c_str()),
+                                                                     free_names);
     if (!names) fail("CA names from " + ca_file.string());
     for (const std::string& file : more) {
         if (SSL_CTX_load_verify_locations(ctx, file.c_str(), nullptr) != 1) fail("trusted CA file " + file);
-        if (SSL_add_file_cert_subjects_to_stack(names, file.c_str()) != 1) fail("CA names from " + file);
+        if (SSL_add_file_cert_subjects_to_stack(names.get(), file.c_str()) != 1) fail("CA names from " + file);
     }
-    SSL_CTX_set_client_CA_list(ctx, names);  // the context takes ownership
+    SSL_CTX_set_client_CA_list(ctx, names.release());  // the context takes ownership
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, accept_and_record);
     // Session resumption with client verification requires a session id context.
     static const unsigned char sid_ctx[] = "exosim";
