@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "oauth_io/cache_file.hpp"
+#include "oauth/cache_file.hpp"
 
 namespace exosim::client::cli {
 namespace json = boost::json;

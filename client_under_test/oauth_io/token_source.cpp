@@ -10,7 +10,7 @@
 
 #include "core/base64.hpp"
 #include "oauth/client_assertion.hpp"
-#include "oauth_io/cache_file.hpp"
+#include "oauth/cache_file.hpp"
 
 namespace exosim::client::oauth {
 namespace {

@@ -1,4 +1,4 @@
-#include "oauth_io/cache_file.hpp"
+#include "oauth/cache_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
