@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from pathlib import Path
 from datetime import datetime
 
 import pytest
@@ -196,3 +197,28 @@ def test_usage_errors(server):
     bad = [a if a != "https://login.microsoftonline.com/contoso.com" else "http://x/y" for a in base]
     r = run(bad + ["--user", PRINTER, "--client-secret", "s"])
     assert r.rc == 4 and "https://" in r.result["reply"]
+
+
+# --- authorization code with PKCE ----------------------------------------------------------------
+def test_auth_code_with_pkce_through_the_loopback_redirect(server, monkeypatch, tmp_path):
+    """The pages are walked by clients/form_signin.py (plain forms, names mapped inside it); the
+    browser's redirect lands on exosim-client's 127.0.0.1 listener."""
+    walker = Path(__file__).parent / "clients" / "form_signin.py"
+    monkeypatch.setenv("EXOSIM_IDENTITY_PORT", str(server.port("identity")))
+    monkeypatch.setenv("EXOSIM_CA", str(server.ca_file))
+    monkeypatch.setenv("SIGNIN_USER", PRINTER)
+    monkeypatch.setenv("SIGNIN_PASSWORD", "Printer-Pass-1")
+    cache = tmp_path / "tokens.json"
+    r = run(client_args(server, "auth-code", "--auth-code-browser", f"/usr/bin/python3 {walker}",
+                        "--auth-code-wait", "30", "--token-cache", str(cache)))
+    delivered(server, r)
+    assert r.result["oauth"]["source"] == "auth_code"
+    assert "code_challenge_method=S256" in r.stderr and "redirect_uri=http%3A%2F%2Flocalhost%3A" in r.stderr
+    last = identity_requests(server)[-1]
+    assert (last["grant"], last["ok"]) == ("authorization_code", True)
+    assert token_cache(cache)["refresh_token"]
+
+
+def test_auth_code_without_a_sign_in_gives_up(server):
+    r = run(client_args(server, "auth-code", "--auth-code-wait", "1"))
+    assert (r.rc, r.result["result"], r.result["oauth"]["failure"]) == (7, "no_token", "expired"), r
