@@ -89,7 +89,7 @@ oauth::OAuthOptions oauth_options(const po::variables_map& vm, const Quirks& qui
     o.client_id = opt(vm, "client-id");
     if (o.client_id.empty()) throw UsageError("--oauth needs --client-id");
     credentials(vm, o);
-    if (o.flow == oauth::Flow::client_credentials && !vm.count("user"))
+    if (o.flow == oauth::Flow::client_credentials && opt(vm, "user").empty())
         throw UsageError("--oauth client-credentials needs --user (the mailbox the app sends as)");
     o.scope = scope(vm, o.flow, quirks);
     o.target.host = o.authority.host;
