@@ -222,3 +222,22 @@ def test_auth_code_with_pkce_through_the_loopback_redirect(server, monkeypatch, 
 def test_auth_code_without_a_sign_in_gives_up(server):
     r = run(client_args(server, "auth-code", "--auth-code-wait", "1"))
     assert (r.rc, r.result["result"], r.result["oauth"]["failure"]) == (7, "no_token", "expired"), r
+
+
+def test_token_expired_on_the_server_clock_is_renewed_once(tmp_path):
+    """A long job (virtual clock): the cached token looks fresh to the device but has expired for
+    Exchange; 535 5.7.3, one new token, one retry, delivered."""
+    virtual = ExosimServer(tmp_path / "data", config={"clock": "virtual"}, extra_args=["--ephemeral-ports"])
+    try:
+        cache = tmp_path / "tokens.json"
+        args = client_args(virtual, "client-credentials", "--client-id", SCAN_DAEMON, "--user", PRINTER,
+                           "--client-secret", SECRET, "--token-cache", str(cache))
+        delivered(virtual, run(args))
+        virtual.api.advance_clock(3 * 3600)
+        r = run(args)
+        delivered(virtual, r)
+        assert r.result["oauth"] == {"flow": "client_credentials", "source": "client_credentials", "token_requests": 1,
+                                     "renewed_after_535": True}, r.result
+        assert r.result["attempts"] == 2
+    finally:
+        virtual.stop()
