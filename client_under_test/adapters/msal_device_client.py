@@ -110,10 +110,20 @@ def no_token(result: dict) -> int:
     return 6 if dead else 7
 
 
+def token(device: Device, force_refresh: bool = False) -> dict:
+    """MSAL raises requests' HTTPError for a 5xx from the token endpoint (it does not retry; its
+    ThrottledHttpClient only replays the error to identical requests for Retry-After seconds)."""
+    import requests
+    try:
+        return device.token(force_refresh)
+    except requests.RequestException as e:
+        return {"error": "no_answer", "error_description": str(e)}
+
+
 def main() -> int:
     a = args()
     device = Device(a)
-    result = device.token()
+    result = token(device)
     save_cache(a.cache, device.cache)
     if "access_token" not in result:
         return no_token(result)
@@ -122,7 +132,7 @@ def main() -> int:
     except smtplib.SMTPAuthenticationError as e:
         if e.smtp_code != 535 or not e.smtp_error.startswith(b"5.7.3"):
             raise
-        result = device.token(force_refresh=True)  # once
+        result = token(device, force_refresh=True)  # once
         save_cache(a.cache, device.cache)
         if "access_token" not in result:
             return no_token(result)
