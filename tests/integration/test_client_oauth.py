@@ -219,6 +219,24 @@ def test_auth_code_with_pkce_through_the_loopback_redirect(server, monkeypatch, 
     assert token_cache(cache)["refresh_token"]
 
 
+def test_auth_code_completed_in_chromium(server, monkeypatch, tmp_path):
+    """The optional browser path of issue 13: headless Chromium (Selenium) walks the pages and lands
+    on the loopback redirect; screenshots under $EXOSIM_ARTIFACTS (else tmp)."""
+    import identity_clients as ic
+    reason = ic.missing_browser()
+    if reason:
+        pytest.skip(reason)
+    browser = Path(__file__).parent / "clients" / "chromium_signin.py"
+    for name, value in {"EXOSIM_IDENTITY_PORT": str(server.port("identity")), "EXOSIM_CA": str(server.ca_file),
+                        "SIGNIN_USER": PRINTER, "SIGNIN_PASSWORD": "Printer-Pass-1",
+                        "SIGNIN_ARTIFACTS": str(ic.artifacts_dir(tmp_path, "exosim-client-auth-code"))}.items():
+        monkeypatch.setenv(name, value)
+    r = run(client_args(server, "auth-code", "--auth-code-browser", f"/usr/bin/python3 {browser}",
+                        "--auth-code-wait", "90"), timeout=120)
+    delivered(server, r)
+    assert r.result["oauth"]["source"] == "auth_code"
+
+
 def test_auth_code_without_a_sign_in_gives_up(server):
     r = run(client_args(server, "auth-code", "--auth-code-wait", "1"))
     assert (r.rc, r.result["result"], r.result["oauth"]["failure"]) == (7, "no_token", "expired"), r
