@@ -80,7 +80,9 @@ class Background:
         raise AssertionError("no user code shown:\n" + "".join(self.stderr_lines))
 
     def finish(self, timeout: float = 60) -> Run:
-        out, _ = self.proc.communicate(timeout=timeout)
+        # stderr belongs to the reader thread; stdout is one JSON line, read after the exit.
+        self.proc.wait(timeout=timeout)
+        out = self.proc.stdout.read()
         self._reader.join(5)
         lines = [l for l in out.splitlines() if l.strip()]
         assert len(lines) == 1, out + "".join(self.stderr_lines)
