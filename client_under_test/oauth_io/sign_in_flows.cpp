@@ -60,10 +60,8 @@ void launch_browser(const std::string& cmd, const std::string& url) {
 }  // namespace
 
 TokenOutcome TokenSource::device_code() {
-    ++requests_;
-    const HttpAnswer answer = https_post_form(o_.target, o_.authority.devicecode_path(),
-                                              form_encode(device_code_request(o_.client_id, o_.scope)));
-    const DeviceCodeReply reply = parse_device_code_reply(answer);
+    const DeviceCodeReply reply =
+        parse_device_code_reply(post_retrying(o_.authority.devicecode_path(), device_code_request(o_.client_id, o_.scope)));
     if (const auto* e = std::get_if<TokenError>(&reply)) return failed(TokenFailure::failed, "device code: " + describe(*e));
     const DeviceCode& code = std::get<DeviceCode>(reply);
     say(panel_text(code));

@@ -119,18 +119,24 @@ ClientCredential TokenSource::credential() {
     return c;
 }
 
-// One token request with bounded retries on 5xx/timeouts, honouring Retry-After (issue 13 "Outages").
-TokenReply TokenSource::post_token(const FormParams& params) {
+// One request with bounded retries on 5xx/timeouts, honouring Retry-After (issue 13 "Outages").
+// Only the error classification of the token envelope is used here, so /devicecode shares it.
+HttpAnswer TokenSource::post_retrying(const std::string& path, const FormParams& params) {
     for (int attempt = 1;; ++attempt) {
         ++requests_;
-        TokenReply reply = parse_token_reply(https_post_form(o_.target, o_.authority.token_path(), form_encode(params)));
+        HttpAnswer answer = https_post_form(o_.target, path, form_encode(params));
+        const TokenReply reply = parse_token_reply(answer);
         const TokenError* e = std::get_if<TokenError>(&reply);
-        if (e == nullptr) return reply;
-        const std::optional<std::chrono::seconds> delay = retry_delay(*e, attempt, o_.quirks.ignore_retry_after);
-        if (!delay) return reply;
-        say("exosim-client: token endpoint: " + describe(*e) + "; retrying in " + std::to_string(delay->count()) + " s");
+        const std::optional<std::chrono::seconds> delay =
+            e == nullptr ? std::nullopt : retry_delay(*e, attempt, o_.quirks.ignore_retry_after);
+        if (!delay) return answer;
+        say("exosim-client: " + path + ": " + describe(*e) + "; retrying in " + std::to_string(delay->count()) + " s");
         std::this_thread::sleep_for(*delay);
     }
+}
+
+TokenReply TokenSource::post_token(const FormParams& params) {
+    return parse_token_reply(post_retrying(o_.authority.token_path(), params));
 }
 
 TokenOutcome TokenSource::refresh(const TokenCache& cache) {

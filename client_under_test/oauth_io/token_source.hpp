@@ -65,6 +65,7 @@ private:
     TokenOutcome device_code();
     TokenOutcome client_credentials();
     TokenOutcome auth_code();
+    HttpAnswer post_retrying(const std::string& path, const FormParams& params);
     TokenReply post_token(const FormParams& params);
     TokenOutcome store(const TokenSuccess& s, const std::string& source, const std::string& old_refresh);
     ClientCredential credential();
