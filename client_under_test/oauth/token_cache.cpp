@@ -28,6 +28,10 @@ bool get_int(const json::object& o, std::string_view key, std::int64_t& out, std
 
 }  // namespace
 
+bool access_token_fresh(const TokenCache& c, std::int64_t now) {
+    return !c.access_token.empty() && now + refresh_margin.count() < c.expires_at;
+}
+
 std::string serialize_cache(const TokenCache& c) {
     json::object o;
     o["version"] = cache_version;

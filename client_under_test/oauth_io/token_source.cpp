@@ -97,7 +97,7 @@ TokenOutcome TokenSource::after_rejection() {
 TokenOutcome TokenSource::from_cache_or_refresh(bool force_refresh) {
     if (cache_ && !force_refresh && !cache_->access_token.empty()) {
         // --quirk expired-token presents whatever is cached, however old.
-        const bool fresh = now_seconds() + refresh_margin.count() < cache_->expires_at;
+        const bool fresh = access_token_fresh(*cache_, now_seconds());
         if (fresh || o_.quirks.expired_token) {
             return success(cache_->access_token, cache_->account, "cache");
         }

@@ -17,8 +17,6 @@ namespace exosim::client::oauth {
 
 enum class Flow { device_code, client_credentials, auth_code };
 
-// Refresh this long before the access token expires (issue 13 "Refresh before expiry").
-inline constexpr std::chrono::seconds refresh_margin{300};
 // --quirk loop-invalid-grant retries a dead refresh token this many times (bounded, so it ends).
 inline constexpr int invalid_grant_loop = 10;
 

@@ -44,6 +44,29 @@ TEST(TokenCache, RoundTrips) {
     EXPECT_FALSE(back->matches(sample().authority, sample().client_id, "https://outlook.office.com/SMTP.Send"));
 }
 
+TEST(TokenCache, FreshUntilTheRefreshMargin) {
+    TokenCache c = sample();
+    const std::int64_t limit = c.expires_at - refresh_margin.count();
+    EXPECT_TRUE(access_token_fresh(c, limit - 1));
+    EXPECT_FALSE(access_token_fresh(c, limit));  // exactly 5 minutes left: refresh now
+    EXPECT_FALSE(access_token_fresh(c, limit + 1));
+    c.access_token.clear();
+    EXPECT_FALSE(access_token_fresh(c, 0));
+}
+
+TEST(TokenCache, SizeLimit) {
+    std::string why;
+    const std::string good = serialize_cache(sample());
+    for (std::size_t size : {max_cache_bytes - 1, max_cache_bytes}) {
+        std::string padded = good;
+        padded.insert(0, size - good.size(), ' ');  // JSON allows leading whitespace
+        EXPECT_TRUE(parse_cache(padded, why)) << size << ": " << why;
+    }
+    std::string over = good;
+    over.insert(0, max_cache_bytes + 1 - good.size(), ' ');
+    EXPECT_FALSE(parse_cache(over, why));
+}
+
 TEST(TokenCache, RefusesCorruptText) {
     std::string good = serialize_cache(sample());
     struct Case {

@@ -41,12 +41,15 @@ TEST(TokenRetry, BoundedBackoff) {
     EXPECT_EQ(retry_delay(transient(std::nullopt), 1, false), seconds(1));
     EXPECT_EQ(retry_delay(transient(std::nullopt), 2, false), seconds(2));
     EXPECT_EQ(retry_delay(transient(std::nullopt), 3, false), seconds(4));
+    EXPECT_EQ(retry_delay(transient(std::nullopt), max_token_attempts - 1, false), seconds(4));
     EXPECT_EQ(retry_delay(transient(std::nullopt), max_token_attempts, false), std::nullopt);
+    EXPECT_EQ(retry_delay(transient(std::nullopt), max_token_attempts + 1, false), std::nullopt);
 }
 
 TEST(TokenRetry, HonoursRetryAfter) {
     EXPECT_EQ(retry_delay(transient(30), 1, false), seconds(30));
     EXPECT_EQ(retry_delay(transient(0), 3, false), seconds(4));  // never below our own backoff
+    EXPECT_EQ(retry_delay(transient(max_retry_after.count() - 1), 1, false), max_retry_after - seconds(1));
     EXPECT_EQ(retry_delay(transient(max_retry_after.count()), 1, false), max_retry_after);
     EXPECT_EQ(retry_delay(transient(max_retry_after.count() + 1), 1, false), std::nullopt);  // too long: give up
     EXPECT_EQ(retry_delay(transient(30), 1, true), seconds(1));  // --quirk ignore-retry-after
