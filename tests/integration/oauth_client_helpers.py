@@ -22,6 +22,13 @@ SECRET = "Exosim-Secret-1"
 PRINTER = "printer@contoso.com"
 RCPT = "alice@contoso.com"
 USER_CODE = re.compile(r"enter the code:\s+(\S+)")
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def now_stamp() -> str:
+    """Now, in the request log's time format (UTC, milliseconds), for filtering it."""
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def identity_port(server: ExosimServer) -> int:

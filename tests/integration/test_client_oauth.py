@@ -13,10 +13,8 @@ from datetime import datetime
 import pytest
 
 from exosim_pytest.server import ExosimServer
-from oauth_client_helpers import (PRINTER, RCPT, SCAN_DAEMON, SECRET, Background, ScriptedSmtp, client_args,
-                                  identity_requests, run, token_cache)
-
-DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+from oauth_client_helpers import (DEVICE_GRANT, PRINTER, RCPT, SCAN_DAEMON, SECRET, Background, ScriptedSmtp,
+                                  client_args, identity_requests, now_stamp, run, token_cache)
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +39,6 @@ def delivered(server: ExosimServer, r, user: str = PRINTER) -> None:
 
 def device_polls(server: ExosimServer, since: str) -> list[dict]:
     return [q for q in identity_requests(server) if q.get("grant") == DEVICE_GRANT and q["time"] > since]
-
-
-def now_stamp() -> str:
-    return datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 # --- device code ---------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 
 from exosim_pytest.server import ExosimServer
-from oauth_client_helpers import PRINTER, SCAN_DAEMON, SECRET, Background, client_args, identity_requests, run, token_cache
-from test_client_oauth import DEVICE_GRANT, now_stamp
+from oauth_client_helpers import (DEVICE_GRANT, PRINTER, SCAN_DAEMON, SECRET, Background, client_args,
+                                  identity_requests, now_stamp, run, token_cache)
 
 
 @pytest.fixture(scope="module")
