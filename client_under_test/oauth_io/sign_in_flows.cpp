@@ -61,7 +61,8 @@ void launch_browser(const std::string& cmd, const std::string& url) {
 
 TokenOutcome TokenSource::device_code() {
     const DeviceCodeReply reply =
-        parse_device_code_reply(post_retrying(o_.authority.devicecode_path(), device_code_request(o_.client_id, o_.scope)));
+        parse_device_code_reply(post_retrying(o_.authority.devicecode_path(),
+                                              [&] { return device_code_request(o_.client_id, o_.scope); }));
     if (const auto* e = std::get_if<TokenError>(&reply)) return failed(TokenFailure::failed, "device code: " + describe(*e));
     const DeviceCode& code = std::get<DeviceCode>(reply);
     say(panel_text(code));
@@ -97,7 +98,8 @@ TokenOutcome TokenSource::auth_code() {
         const std::string why = *error + ": " + form_get(*query, "error_description").value_or("");
         return failed(*error == "access_denied" ? TokenFailure::declined : TokenFailure::failed, "sign-in: " + why);
     }
-    TokenReply reply = post_token(auth_code_request(o_.client_id, o_.scope, *form_get(*query, "code"), redirect_uri, verifier));
+    const std::string code = *form_get(*query, "code");
+    TokenReply reply = post_token([&] { return auth_code_request(o_.client_id, o_.scope, code, redirect_uri, verifier); });
     if (const auto* s = std::get_if<TokenSuccess>(&reply)) return store(*s, "auth_code", {});
     return failed(TokenFailure::failed, "redeeming the code: " + describe(std::get<TokenError>(reply)));
 }

@@ -120,11 +120,12 @@ ClientCredential TokenSource::credential() {
 }
 
 // One request with bounded retries on 5xx/timeouts, honouring Retry-After (issue 13 "Outages").
-// Only the error classification of the token envelope is used here, so /devicecode shares it.
-HttpAnswer TokenSource::post_retrying(const std::string& path, const FormParams& params) {
+// Only the error classification of the token envelope is used here, so /devicecode shares it. The
+// form is built again for every attempt: a client assertion's jti must never be sent twice.
+HttpAnswer TokenSource::post_retrying(const std::string& path, const MakeForm& make_form) {
     for (int attempt = 1;; ++attempt) {
         ++requests_;
-        HttpAnswer answer = https_post_form(o_.target, path, form_encode(params));
+        HttpAnswer answer = https_post_form(o_.target, path, form_encode(make_form()));
         const TokenReply reply = parse_token_reply(answer);
         const TokenError* e = std::get_if<TokenError>(&reply);
         const std::optional<std::chrono::seconds> delay =
@@ -135,14 +136,15 @@ HttpAnswer TokenSource::post_retrying(const std::string& path, const FormParams&
     }
 }
 
-TokenReply TokenSource::post_token(const FormParams& params) {
-    return parse_token_reply(post_retrying(o_.authority.token_path(), params));
+TokenReply TokenSource::post_token(const MakeForm& make_form) {
+    return parse_token_reply(post_retrying(o_.authority.token_path(), make_form));
 }
 
 TokenOutcome TokenSource::refresh(const TokenCache& cache) {
-    const FormParams params = refresh_request(o_.client_id, o_.scope, cache.refresh_token,
-                                              o_.flow == Flow::device_code || o_.flow == Flow::auth_code
-                                                  ? ClientCredential{} : credential());
+    const bool confidential = o_.flow == Flow::client_credentials;
+    const MakeForm params = [&] {
+        return refresh_request(o_.client_id, o_.scope, cache.refresh_token, confidential ? credential() : ClientCredential{});
+    };
     // --quirk loop-invalid-grant keeps presenting a dead refresh token (bounded so the run ends).
     const int tries = o_.quirks.loop_invalid_grant ? invalid_grant_loop : 1;
     for (int i = 1;; ++i) {
@@ -168,7 +170,7 @@ TokenOutcome TokenSource::sign_in() {
 }
 
 TokenOutcome TokenSource::client_credentials() {
-    TokenReply reply = post_token(client_credentials_request(o_.client_id, o_.scope, credential()));
+    TokenReply reply = post_token([&] { return client_credentials_request(o_.client_id, o_.scope, credential()); });
     if (const auto* s = std::get_if<TokenSuccess>(&reply)) return store(*s, "client_credentials", {});
     return failure(TokenFailure::failed, "client credentials: " + describe(std::get<TokenError>(reply)));
 }

@@ -4,6 +4,7 @@
 // when the SMTP server refuses the token. The rules are issue 13's "Refresh", "invalid_grant" and
 // "Outages"; each --quirk breaks one of them on purpose.
 #include <chrono>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -63,8 +64,9 @@ private:
     TokenOutcome device_code();
     TokenOutcome client_credentials();
     TokenOutcome auth_code();
-    HttpAnswer post_retrying(const std::string& path, const FormParams& params);
-    TokenReply post_token(const FormParams& params);
+    using MakeForm = std::function<FormParams()>;
+    HttpAnswer post_retrying(const std::string& path, const MakeForm& make_form);
+    TokenReply post_token(const MakeForm& make_form);
     TokenOutcome store(const TokenSuccess& s, const std::string& source, const std::string& old_refresh);
     ClientCredential credential();
     void say(const std::string& line) const;

@@ -129,12 +129,14 @@ def test_client_credentials_wrong_secret_stops_at_once(server):
     assert "AADSTS7000215" in r.result["reply"] and r.result["oauth"]["token_requests"] == 1
 
 
-def test_token_endpoint_outage_honours_retry_after(server):
+@pytest.mark.parametrize("how", ["secret", "certificate"])
+def test_token_endpoint_outage_honours_retry_after(server, how):
+    """Each retry carries a new client assertion (a fresh jti), never the same one again."""
+    cred = ["--client-secret", SECRET] if how == "secret" else app_cert(server)
     server.api.call("PUT", "identity/faults/token", {"status": 503, "retry_after": 2, "count": 2})
     try:
         started = time.monotonic()
-        r = run(client_args(server, "client-credentials", "--client-id", SCAN_DAEMON, "--user", PRINTER,
-                            "--client-secret", SECRET))
+        r = run(client_args(server, "client-credentials", "--client-id", SCAN_DAEMON, "--user", PRINTER, *cred))
         elapsed = time.monotonic() - started
     finally:
         server.api.call("DELETE", "identity/faults/token")
