@@ -1,4 +1,6 @@
 // Control operations (control API, scenarios): typed results, the same state the pages use.
+#include <stdexcept>
+
 #include "identity/jwt.hpp"
 #include "identity/service_state.hpp"
 
@@ -146,6 +148,15 @@ MintResult IdentityService::mint(const MintRequest& r) {
     spec.appidacr = app->public_client ? 0 : 1;
     const auto lifetime = r.lifetime.value_or(s.access_lifetime());
     return {ControlStatus::ok, mint_access_token(s, spec, lifetime), s.now() + lifetime};
+}
+
+std::string mint_or_throw(IdentityService& service, const MintRequest& request) {
+    MintResult r = service.mint(request);
+    if (r.status != ControlStatus::ok) {
+        const std::string who = request.user.empty() ? "app-only in " + request.tenant : request.user;
+        throw std::invalid_argument("cannot mint a token for " + who + ": " + std::string(control_status_name(r.status)));
+    }
+    return std::move(r.access_token);
 }
 
 std::optional<std::string> IdentityService::mfa_code(std::string_view user) const {
