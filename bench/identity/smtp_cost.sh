@@ -40,8 +40,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 # Bounded: N messages per cell and round, or what completes within the cap.
-if [[ $QUICK == 1 ]]; then MESSAGES=${MESSAGES:-200}; CAP=${CAP:-10}; ROUNDS=3
-else MESSAGES=${MESSAGES:-600}; CAP=${CAP:-20}; fi
+if [[ $QUICK == 1 ]]; then MESSAGES=${MESSAGES:-500}; CAP=${CAP:-10}; ROUNDS=3
+else MESSAGES=${MESSAGES:-2000}; CAP=${CAP:-20}; fi
 
 [[ -x $EXOSIM ]] || { echo "smtp_cost.sh: $EXOSIM missing (cmake --build build --target exosim)" >&2; exit 1; }
 WORK=$(mktemp -d "${BENCH_TMP:-/var/tmp}/exosim-smtpcost.XXXXXX")
@@ -51,26 +51,9 @@ RESULTS=$OUT/smtp_cost.jsonl
 : > "$RESULTS"
 
 SERVER_PIDS=()
-cleanup() {
-  local pid
-  for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${SERVER_PIDS[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null
-  done
-  if [[ $KEEP == 1 ]]; then echo "kept $WORK" >&2
-  else find "$WORK" -mindepth 1 -maxdepth 1 ! -path "$OUT" -exec rm -rf {} +; rmdir "$WORK" 2>/dev/null; fi
-}
-trap cleanup EXIT
-trap 'echo "smtp_cost.sh: interrupted" >&2; exit 130' INT TERM
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-
-# CPU time (ns) of every thread of a process so far, as bench/run.sh measures it.
-server_cpu_ns() {
-  local t ns rest total=0
-  for t in /proc/"$1"/task/*/schedstat; do read -r ns rest < "$t" 2>/dev/null && total=$((total + ns)); done
-  echo "$total"
-}
+# shellcheck source=bench/common.sh
+source "$REPO/bench/common.sh"
+bench_traps smtp_cost.sh
 
 # The embedded default with what a throughput run needs: no capture, only the submission
 # listener, and Exchange's per-mailbox limits (3 concurrent sessions, 30 messages a minute) raised
@@ -82,8 +65,8 @@ c = yaml.safe_load(sys.stdin)
 c["capture"] = "off"
 c["threads"] = int(sys.argv[1])
 c["listeners"] = [l for l in c["listeners"] if l["name"] == "submission"]
-c["exchange"]["limits"].update(max_concurrent_sessions=100000, messages_per_minute=100000000,
-                               recipients_per_window=1000000000)
+c["exchange"]["limits"].update(max_concurrent_sessions=1000, messages_per_minute=1000000,
+                               recipients_per_window=100000000)
 yaml.safe_dump(c, sys.stdout, sort_keys=False)' "${EXOSIM_THREADS:-0}"
 }
 
@@ -129,19 +112,10 @@ measure() {  # server auth
   echo "$line" >> "$RESULTS"
   "$PY" -c 'import json,sys; r=json.loads(sys.argv[1]); ok=r["messages_ok"] or 1
 print("  %-30s %5d/%-5d %8.1f msg/s  server %6.0f us/msg%s" % (r["label"], r["messages_ok"], r["messages_requested"],
-  r["messages_per_s"], r["server_cpu_s"]*1e6/ok, " FAILED %d" % r["messages_failed"] if r["messages_failed"] else ""))' "$line" >&2
+  r["msgs_per_s"], r["server_cpu_s"]*1e6/ok, " FAILED %d" % r["messages_failed"] if r["messages_failed"] else ""))' "$line" >&2
 }
 
-# smtp-loadgen (bench/loadgen), built once in BENCH_BUILD_DIR and again when its sources change.
-if [[ -z ${LOADGEN:-} ]]; then
-  dir=${BENCH_BUILD_DIR:-$REPO/build-bench}
-  if [[ ! -x $dir/bin/smtp-loadgen || -n $(find "$REPO/bench/loadgen" -newer "$dir/bin/smtp-loadgen" -print -quit) ]]; then
-    log "building smtp-loadgen in $dir"
-    { cmake -S "$REPO/bench" -B "$dir" -DCMAKE_BUILD_TYPE=Release && cmake --build "$dir" --target smtp-loadgen -j2; } \
-      > "$WORK/loadgen-build.log" 2>&1 || { cat "$WORK/loadgen-build.log" >&2; echo "smtp_cost.sh: smtp-loadgen build failed" >&2; exit 1; }
-  fi
-  LOADGEN=$dir/bin/smtp-loadgen
-fi
+find_loadgen
 
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 start identity || exit 1
@@ -172,7 +146,7 @@ for r in rows:
 def med(label, f):
     v = [f(r) for r in cells.get(label, []) if r["messages_ok"]]
     return statistics.median(v) if v else float("nan")
-rate = lambda r: r["messages_per_s"]
+rate = lambda r: r["msgs_per_s"]
 cpu = lambda r: r["server_cpu_s"] * 1e6 / r["messages_ok"]
 print("SMTP submission (STARTTLS, 1 KiB, one message per connection); " + ", ".join(sys.argv[2:]))
 print()

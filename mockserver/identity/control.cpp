@@ -107,7 +107,9 @@ ControlStatus IdentityService::expire_app_secrets(std::string_view client_id) {
 }
 
 std::string IdentityService::rotate_signing_key(std::optional<std::chrono::seconds> grace) {
-    std::lock_guard lock(state_->mu);
+    std::unique_lock lock(state_->mu);
+    // Token responses still signing outside the lock name the current kid: they finish first.
+    RevocationGuard quiet(*state_, lock);
     return state_->crypto.rotate_signing_key(state_->now(), grace.value_or(state_->settings.key_rotation_grace));
 }
 
