@@ -127,7 +127,7 @@ HttpResponse route(ServiceState& s, Ctx& ctx) {
 // The signatures of the response's tokens (Ctx::to_sign), put in place of their placeholders.
 void sign_deferred(const Crypto& crypto, const std::vector<std::string>& inputs, std::string& body) {
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        const std::string placeholder = inputs[i] + ".~" + std::to_string(i) + "~";
+        const std::string placeholder = jwt_placeholder(inputs[i], i);
         const std::size_t at = body.find(placeholder);
         if (at != std::string::npos) body.replace(at, placeholder.size(), sign_jwt_input(inputs[i], crypto));
     }

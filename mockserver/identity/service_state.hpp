@@ -127,6 +127,11 @@ struct Ctx {
 
 // A JWT of the response being built, signed after the lock is released (Ctx::to_sign).
 std::string deferred_jwt(Ctx& ctx, const boost::json::object& header, const boost::json::object& payload);
+// What stands in the body for Ctx::to_sign[index] until it is signed: base64url, '.', '~' and
+// digits, none of which JSON escapes, and no JWT contains '~'.
+inline std::string jwt_placeholder(const std::string& signing_input, std::size_t index) {
+    return signing_input + ".~" + std::to_string(index) + "~";
+}
 
 // Tenant path segment: a known tenant, "common"/"organizations" (tenant == nullptr, multi), or
 // unknown (nullopt).

@@ -121,7 +121,7 @@ json::object access_token_claims(ServiceState& s, const IssueSpec& spec, std::ch
 
 std::string deferred_jwt(Ctx& ctx, const json::object& header, const json::object& payload) {
     std::string input = jwt_signing_input(header, payload);
-    std::string placeholder = input + ".~" + std::to_string(ctx.to_sign.size()) + "~";
+    std::string placeholder = jwt_placeholder(input, ctx.to_sign.size());
     ctx.to_sign.push_back(std::move(input));
     return placeholder;
 }
