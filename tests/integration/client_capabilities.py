@@ -103,7 +103,9 @@ def _python_import(module: str) -> str | None:
 def _node_require(module: str, where: Path = ADAPTERS) -> str | None:
     if shutil.which("node") is None:
         return "node is not on PATH"
-    rc, out = _run(["node", "-e", f"require({module!r})"], cwd=where)
+    # A dynamic import loads CommonJS and ES modules alike (oauth2-mock-server is ESM only, and
+    # Debian 12's node 18 cannot require() an ES module); it resolves from `where`'s node_modules.
+    rc, out = _run(["node", "--input-type=module", "-e", f"await import({module!r})"], cwd=where)
     if rc == 0:
         return None
     line = next((l for l in out.splitlines() if "Cannot find module" in l or "Error" in l), out.strip())
@@ -155,7 +157,7 @@ CAPABILITIES = [
                "oauth", optional=True),
     Capability("certutil", "certutil (a throwaway NSS store that trusts exosim's CA)", "libnss3-tools",
                lambda: _which("certutil"), "oauth", optional=True),
-    Capability("oauth2-mock-server", "oauth2-mock-server module", "oauth2-mock-server",
+    Capability("oauth2-mock-server", "oauth2-mock-server module (npm install by ci/setup-deps identity-bench)", "npm",
                lambda: _node_require("oauth2-mock-server", IDENTITY_BENCH), "bench/identity", optional=True),
     Capability("selenium", "import selenium", "python3-selenium", lambda: _python_import("selenium"), "oauth",
                optional=True),
