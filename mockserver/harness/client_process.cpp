@@ -1,6 +1,8 @@
 #include "harness/client_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -24,6 +26,27 @@ void keep_tail(std::string& tail, const char* data, std::size_t n, std::size_t m
 void close_fd(int& fd) {
     if (fd >= 0) ::close(fd);
     fd = -1;
+}
+
+// VmRSS in KiB, 0 when the process is gone or the line is missing.
+std::size_t rss_kb(pid_t pid) {
+    const std::string path = "/proc/" + std::to_string(pid) + "/status";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char buf[4096];
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    const char* line = std::strstr(buf, "VmRSS:");
+    return line ? std::strtoull(line + 6, nullptr, 10) : 0;
+}
+
+// Samples the memory oracle; true when the limit was crossed (the caller kills).
+bool over_rss(pid_t pid, const ProcessOptions& options, ProcessResult& result) {
+    if (options.max_rss_kb == 0) return false;
+    result.peak_rss_kb = std::max(result.peak_rss_kb, rss_kb(pid));
+    return result.peak_rss_kb > options.max_rss_kb;
 }
 
 }  // namespace
@@ -79,6 +102,10 @@ ProcessResult run_command(const std::string& command, const ProcessOptions& opti
             }
         }
         if (reaped && now - reaped_at > milliseconds(500)) break;
+        if (!reaped && !result.rss_exceeded && over_rss(pid, options, result)) {
+            result.rss_exceeded = true;
+            ::kill(-pid, SIGKILL);
+        }
         if (!reaped && !term_sent && now >= deadline) {
             result.timed_out = true;
             ::kill(-pid, SIGTERM);

@@ -1,0 +1,227 @@
+// `exosim fuzz-client`: plan the cases, list or run them on `--jobs` workers, record, settle the
+// findings, write the reports.
+#include "app/fuzz_client.hpp"
+
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+#include <numeric>
+#include <random>
+
+#include "app/certify_server.hpp"
+#include "app/cli.hpp"
+#include "app/fuzz_campaign.hpp"
+#include "fuzz/anomaly.hpp"
+#include "fuzz/case_scenario.hpp"
+#include "fuzz/case_text.hpp"
+#include "harness/job_pool.hpp"
+
+namespace exosim::app {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Random mode with neither --cases nor --minutes.
+constexpr std::uint64_t default_random_cases = 100;
+// --minutes with no --cases: the queue's length (the clock ends the run long before).
+constexpr std::uint64_t unbounded_cases = 10'000'000;
+
+// Which cases a run makes, in order: case k of the run is plan.at(k).
+struct Plan {
+    std::uint64_t seed = 0;
+    std::vector<fuzz::Anomaly> pairs;     // the selection
+    std::vector<std::uint64_t> indices;   // catalogue: indices into catalogue_table()
+    std::optional<fuzz::FuzzCase> single; // --case
+    std::uint64_t count = 0;
+
+    fuzz::FuzzCase at(std::uint64_t k, const FuzzClientOptions& o) const {
+        if (single) return *single;
+        if (o.mode == fuzz::Mode::catalogue) return *fuzz::catalogue_case(seed, indices[k]);
+        return fuzz::random_case(seed, k, o.depth, pairs);
+    }
+};
+
+std::uint64_t default_seed() {
+    std::random_device rd;  // only to choose a seed; it is printed, so the run can be repeated
+    return (static_cast<std::uint64_t>(rd()) << 32) | rd();
+}
+
+Plan make_plan(const FuzzClientOptions& o) {
+    Plan p;
+    p.pairs = fuzz::selection(o.stages, o.anomalies);
+    if (p.pairs.empty()) throw UsageError("--stages and --anomalies select no (stage, class) pair");
+    if (o.case_id) {
+        std::string error;
+        const auto id = fuzz::parse_case_id(*o.case_id, error);
+        std::optional<fuzz::FuzzCase> c = id ? fuzz::case_for(*id, p.pairs, error) : std::nullopt;
+        if (!c) throw UsageError("--case " + *o.case_id + ": " + error);
+        p.seed = c->id.seed;
+        p.single = std::move(c);
+        p.count = 1;
+        return p;
+    }
+    p.seed = o.seed ? *o.seed : default_seed();
+    if (o.mode == fuzz::Mode::catalogue) {
+        const auto& table = fuzz::catalogue_table();
+        for (std::uint64_t i = 0; i < table.size(); ++i)
+            if (std::find(p.pairs.begin(), p.pairs.end(), table[i]) != p.pairs.end()) p.indices.push_back(i);
+        p.count = std::min<std::uint64_t>(p.indices.size(), o.cases.value_or(p.indices.size()));
+    } else {
+        p.count = o.cases.value_or(o.minutes ? unbounded_cases : default_random_cases);
+    }
+    return p;
+}
+
+void list_cases(const Plan& p, const FuzzClientOptions& o) {
+    for (std::uint64_t k = 0; k < p.count; ++k) {
+        const fuzz::FuzzCase c = p.at(k, o);
+        std::cout << fuzz::format_case_id(c.id) << "\n";
+        const auto rules = fuzz::case_rules(c);
+        for (std::size_t i = 0; i < rules.size(); ++i) {
+            const std::string bytes = fuzz::action_bytes(rules[i].action);
+            const std::string shape = fuzz::action_shape(rules[i].action);
+            std::cout << "  stage " << fuzz::stage_name(c.anomalies[i].stage) << "  anomaly " << fuzz::anomaly_classes()[c.anomalies[i].cls].name
+                      << "  " << bytes.size() << " octets" << (shape.empty() ? "" : "  " + shape) << "\n    \""
+                      << fuzz::escaped(bytes, 400) << "\"\n";
+        }
+    }
+}
+
+bool write_text(const fs::path& p, const std::string& text) {
+    std::ofstream f(p, std::ios::binary);
+    f << text;
+    return static_cast<bool>(f);
+}
+
+// The records of a run, filled by the workers in any order.
+class Recorder {
+public:
+    Recorder(const fs::path& out, std::uint64_t count) : jsonl_(out / "cases.jsonl", std::ios::binary), count_(count) {}
+    void record(CaseRecord r) {
+        std::lock_guard lock(mutex_);
+        jsonl_ << case_json_line(r) << std::flush;
+        if (r.fault) {
+            auto it = std::find_if(findings_.begin(), findings_.end(), [&](const FindingRecord& f) { return f.signature == r.signature; });
+            if (it == findings_.end()) {
+                std::cout << "[" << cases_.size() + 1 << "/" << count_ << "] " << r.id << " " << r.signature << " (new)" << std::endl;
+                findings_.push_back({r.signature, *r.fault, r, 1, false, {}, 0, {}});
+            } else {
+                ++it->hits;
+            }
+        }
+        if (!r.run.error.empty()) std::cout << "[" << cases_.size() + 1 << "] " << r.id << " harness error: " << r.run.error << std::endl;
+        cases_.push_back(std::move(r));
+        if (cases_.size() % 100 == 0) std::cout << "  ... " << cases_.size() << " cases, " << findings_.size() << " findings" << std::endl;
+    }
+    std::vector<CaseRecord>& cases() { return cases_; }
+    std::vector<FindingRecord>& findings() { return findings_; }
+
+private:
+    std::mutex mutex_;
+    std::ofstream jsonl_;
+    std::uint64_t count_;
+    std::vector<CaseRecord> cases_;
+    std::vector<FindingRecord> findings_;
+};
+
+CaseRecord run_case(FuzzWorker& worker, const fuzz::FuzzCase& c, const FuzzClientOptions& o) {
+    CaseRecord r{c, fuzz::format_case_id(c.id), {}, {}, {}, {}};
+    auto s = std::make_shared<const scenario::Scenario>(fuzz::case_scenario(c, o.endpoint));
+    r.scenario_id = s->id;
+    r.run = worker.run(s);
+    r.fault = r.run.error.empty() ? fuzz::judge(r.run.observation) : std::nullopt;
+    if (r.fault) r.signature = fuzz::signature(*r.fault, c.anomalies);
+    return r;
+}
+
+int run_campaign(const Plan& plan, const FuzzClientOptions& o) {
+    fs::create_directories(o.out);
+    CertifyOptions co;
+    co.client = o.client;
+    co.config_file = o.config_file;
+    const AppConfig config = certify_config(co);
+    FuzzDataRoot root(o.data_dir);
+    const std::size_t jobs = std::clamp<std::uint64_t>(o.jobs, 1, std::max<std::uint64_t>(plan.count, 1));
+    root.seed(jobs);
+    Recorder recorder(o.out, plan.count);
+    const auto started = Clock::now();
+    const auto stop_at = o.minutes ? started + milliseconds(static_cast<long long>(*o.minutes * 60'000)) : Clock::time_point::max();
+    std::vector<std::size_t> queue(plan.count);
+    std::iota(queue.begin(), queue.end(), std::size_t{0});
+    harness::run_pool(queue, jobs, [&](std::size_t w) -> harness::PoolTask {
+        auto worker = std::make_shared<FuzzWorker>(config, root.worker_dir(w, jobs), o);
+        return [&, worker](std::size_t k) {
+            if (Clock::now() >= stop_at) return;  // --minutes: the rest of the queue is skipped
+            recorder.record(run_case(*worker, plan.at(k, o), o));
+        };
+    });
+    CampaignSummary summary{fuzz::version(), fuzz::model_hash(), plan.seed, o.mode == fuzz::Mode::catalogue ? "catalogue" : "random",
+                            o.endpoint, std::chrono::duration_cast<milliseconds>(Clock::now() - started)};
+    auto& cases = recorder.cases();
+    std::sort(cases.begin(), cases.end(), [](const CaseRecord& a, const CaseRecord& b) { return a.fuzz_case.id.index < b.fuzz_case.id.index; });
+    if (!recorder.findings().empty()) {
+        FuzzWorker worker(config, root.worker_dir(0, jobs), o);
+        settle_findings(recorder.findings(), worker, o);
+    }
+    const bool written = write_text(o.out / "junit.xml", fuzz_junit(cases, summary)) &&
+                         write_text(o.out / "report.html", fuzz_html(cases, recorder.findings(), summary));
+    std::cout << cases.size() << " cases, " << recorder.findings().size() << " distinct findings in " << std::fixed
+              << std::setprecision(1) << static_cast<double>(summary.duration.count()) / 1000.0 << " s ("
+              << std::setprecision(2) << (summary.duration.count() ? cases.size() * 1000.0 / static_cast<double>(summary.duration.count()) : 0.0)
+              << " cases/s); reports in " << o.out.string() << std::endl;
+    if (!written) {
+        std::cerr << "exosim fuzz-client: cannot write the reports to " << o.out << "\n";
+        return 1;
+    }
+    return recorder.findings().empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int fuzz_client(const FuzzClientOptions& o) {
+    try {
+        const Plan plan = make_plan(o);
+        std::cout << "exosim fuzz-client " << fuzz::version() << " model " << std::hex << std::setw(16) << std::setfill('0')
+                  << fuzz::model_hash() << std::dec << std::setfill(' ') << " seed " << plan.seed << ", " << plan.count
+                  << (o.minutes ? " cases at most" : " cases") << std::endl;
+        if (o.list) {
+            list_cases(plan, o);
+            return 0;
+        }
+        return run_campaign(plan, o);
+    } catch (const UsageError& e) {
+        std::cerr << "exosim fuzz-client: " << e.what() << "\n";
+        return 2;
+    } catch (const ConfigError& e) {
+        std::cerr << "exosim fuzz-client: configuration error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "exosim fuzz-client: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int fuzz_client_command(const std::vector<std::string>& args) {
+    FuzzClientOptions options;
+    try {
+        options = parse_fuzz_client_options(args);
+    } catch (const UsageError& e) {
+        std::cerr << "exosim fuzz-client: " << e.what() << "\n(see exosim fuzz-client --help)\n";
+        return 2;
+    }
+    if (options.help) {
+        std::cout << fuzz_client_help();
+        return 0;
+    }
+    if (!options.listing.empty()) {
+        std::cout << options.listing;
+        return 0;
+    }
+    return fuzz_client(options);
+}
+
+}  // namespace exosim::app
