@@ -42,10 +42,33 @@ std::size_t rss_kb(pid_t pid) {
     return line ? std::strtoull(line + 6, nullptr, 10) : 0;
 }
 
+// The largest VmRSS in the process tree under `pid` (`sh -c` may fork the client rather than
+// exec it), following /proc/<pid>/task/<pid>/children a few levels down.
+std::size_t tree_rss_kb(pid_t pid, int depth = 0) {
+    std::size_t peak = rss_kb(pid);
+    if (depth >= 4) return peak;
+    const std::string path = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return peak;
+    char buf[512];
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0) return peak;
+    buf[n] = 0;
+    for (char* p = buf; *p;) {
+        char* end = nullptr;
+        const long child = std::strtol(p, &end, 10);
+        if (end == p) break;
+        if (child > 0) peak = std::max(peak, tree_rss_kb(static_cast<pid_t>(child), depth + 1));
+        p = end;
+    }
+    return peak;
+}
+
 // Samples the memory oracle; true when the limit was crossed (the caller kills).
 bool over_rss(pid_t pid, const ProcessOptions& options, ProcessResult& result) {
     if (options.max_rss_kb == 0) return false;
-    result.peak_rss_kb = std::max(result.peak_rss_kb, rss_kb(pid));
+    result.peak_rss_kb = std::max(result.peak_rss_kb, tree_rss_kb(pid));
     return result.peak_rss_kb > options.max_rss_kb;
 }
 
