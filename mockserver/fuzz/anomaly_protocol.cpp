@@ -142,6 +142,23 @@ void timing_connection_classes(Classes& c) {
         a.effect = scenario::effect::Close{};
         return a;
     });
+    add(c, "conn-rst", "connection", "no reply: the connection is reset (RST) where the reply is due", [](Stage) {
+        Action a;
+        a.reply.dropped = true;
+        a.effect = scenario::effect::Reset{};
+        return a;
+    });
+    add(c, "conn-rst-after-reply", "connection", "the valid reply, then a reset (RST) instead of an orderly close", [=](Stage s) {
+        Action a = raw(valid(s));
+        a.effect = scenario::effect::Reset{};
+        return a;
+    });
+    add(c, "conn-half-close", "connection", "no reply: the server shuts its sending side (FIN) and keeps reading", [](Stage) {
+        Action a;
+        a.reply.dropped = true;
+        a.effect = scenario::effect::HalfClose{};
+        return a;
+    });
     add(c, "conn-silence", "connection", "no reply, and the connection stays open (silence until the client gives up)", [](Stage) {
         Action a;
         a.effect = scenario::effect::Stall{};

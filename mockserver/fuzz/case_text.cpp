@@ -33,6 +33,8 @@ std::string action_shape(const scenario::Action& a) {
                    [](const scenario::effect::None&) {},
                    [&](const scenario::effect::Close&) { item("effect=close"); },
                    [&](const scenario::effect::Stall&) { item("effect=stall"); },
+                   [&](const scenario::effect::Reset&) { item("effect=reset"); },
+                   [&](const scenario::effect::HalfClose&) { item("effect=half_close"); },
                    [&](const scenario::effect::TlsAlert& t) { item("effect=tls_alert:" + std::string(core::tls_alert_name(t.alert))); },
                },
                a.effect);
