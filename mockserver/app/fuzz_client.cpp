@@ -50,6 +50,12 @@ std::uint64_t default_seed() {
     return (static_cast<std::uint64_t>(rd()) << 32) | rd();
 }
 
+// Fisher-Yates with std::mt19937_64 and a modulo (no distribution: the same order on every library).
+void shuffle(std::vector<std::uint64_t>& v, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+}
+
 Plan make_plan(const FuzzClientOptions& o) {
     Plan p;
     p.pairs = fuzz::selection(o.stages, o.anomalies);
@@ -69,6 +75,9 @@ Plan make_plan(const FuzzClientOptions& o) {
         const auto& table = fuzz::catalogue_table();
         for (std::uint64_t i = 0; i < table.size(); ++i)
             if (std::find(p.pairs.begin(), p.pairs.end(), table[i]) != p.pairs.end()) p.indices.push_back(i);
+        // A time-bounded catalogue run takes the table in a seeded shuffle, so the cut-off leaves
+        // out pairs spread over every class and stage rather than the last classes entirely.
+        if (o.minutes) shuffle(p.indices, p.seed);
         p.count = std::min<std::uint64_t>(p.indices.size(), o.cases.value_or(p.indices.size()));
     } else {
         p.count = o.cases.value_or(o.minutes ? unbounded_cases : default_random_cases);
