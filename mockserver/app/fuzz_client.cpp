@@ -16,6 +16,7 @@
 #include "fuzz/case_scenario.hpp"
 #include "fuzz/case_text.hpp"
 #include "harness/job_pool.hpp"
+#include "transport/server.hpp"
 
 namespace exosim::app {
 
@@ -106,59 +107,17 @@ bool write_text(const fs::path& p, const std::string& text) {
     return static_cast<bool>(f);
 }
 
-// The records of a run, filled by the workers in any order.
-class Recorder {
-public:
-    Recorder(const fs::path& out, std::uint64_t count) : jsonl_(out / "cases.jsonl", std::ios::binary), count_(count) {}
-    void record(CaseRecord r) {
-        std::lock_guard lock(mutex_);
-        jsonl_ << case_json_line(r) << std::flush;
-        if (r.fault) {
-            auto it = std::find_if(findings_.begin(), findings_.end(), [&](const FindingRecord& f) { return f.signature == r.signature; });
-            if (it == findings_.end()) {
-                std::cout << "[" << cases_.size() + 1 << "/" << count_ << "] " << r.id << " " << r.signature << " (new)" << std::endl;
-                findings_.push_back({r.signature, *r.fault, r, 1, false, {}, 0, {}});
-            } else {
-                ++it->hits;
-            }
-        }
-        if (!r.run.error.empty()) std::cout << "[" << cases_.size() + 1 << "] " << r.id << " harness error: " << r.run.error << std::endl;
-        cases_.push_back(std::move(r));
-        if (cases_.size() % 100 == 0) std::cout << "  ... " << cases_.size() << " cases, " << findings_.size() << " findings" << std::endl;
-    }
-    std::vector<CaseRecord>& cases() { return cases_; }
-    std::vector<FindingRecord>& findings() { return findings_; }
-
-private:
-    std::mutex mutex_;
-    std::ofstream jsonl_;
-    std::uint64_t count_;
-    std::vector<CaseRecord> cases_;
-    std::vector<FindingRecord> findings_;
-};
-
-CaseRecord run_case(FuzzWorker& worker, const fuzz::FuzzCase& c, const FuzzClientOptions& o) {
-    CaseRecord r{c, fuzz::format_case_id(c.id), {}, {}, {}, {}};
-    auto s = std::make_shared<const scenario::Scenario>(fuzz::case_scenario(c, o.endpoint));
-    r.scenario_id = s->id;
-    r.run = worker.run(s);
-    r.fault = r.run.error.empty() ? fuzz::judge(r.run.observation) : std::nullopt;
-    if (r.fault) r.signature = fuzz::signature(*r.fault, c.anomalies);
-    return r;
+void print_listeners(const transport::Server& server) {
+    for (const auto& l : server.listeners()) std::cout << transport::listening_line(l) << "\n";
+    std::cout << std::flush;
 }
 
-int run_campaign(const Plan& plan, const FuzzClientOptions& o) {
-    fs::create_directories(o.out);
-    CertifyOptions co;
-    co.client = o.client;
-    co.config_file = o.config_file;
-    const AppConfig config = certify_config(co);
+// Command clients: `--jobs` workers, each with its own server; findings settled on a fresh one.
+void run_commands(const Plan& plan, const FuzzClientOptions& o, const AppConfig& config, Recorder& recorder,
+                  Clock::time_point stop_at) {
     FuzzDataRoot root(o.data_dir);
     const std::size_t jobs = std::clamp<std::uint64_t>(o.jobs, 1, std::max<std::uint64_t>(plan.count, 1));
     root.seed(jobs);
-    Recorder recorder(o.out, plan.count);
-    const auto started = Clock::now();
-    const auto stop_at = o.minutes ? started + milliseconds(static_cast<long long>(*o.minutes * 60'000)) : Clock::time_point::max();
     std::vector<std::size_t> queue(plan.count);
     std::iota(queue.begin(), queue.end(), std::size_t{0});
     harness::run_pool(queue, jobs, [&](std::size_t w) -> harness::PoolTask {
@@ -168,14 +127,33 @@ int run_campaign(const Plan& plan, const FuzzClientOptions& o) {
             recorder.record(run_case(*worker, plan.at(k, o), o));
         };
     });
+    if (recorder.findings().empty()) return;
+    FuzzWorker worker(config, root.worker_dir(0, jobs), o);
+    settle_findings(recorder.findings(), worker, o);
+}
+
+// A device: one server on the configured (or --bind / --real-ports) addresses, one case at a time.
+void run_device(const Plan& plan, const FuzzClientOptions& o, const AppConfig& config, Recorder& recorder,
+                Clock::time_point stop_at) {
+    FuzzDataRoot root(o.data_dir);
+    FuzzWorker worker(config, root.worker_dir(0, 1), o);
+    print_listeners(worker.server().server());
+    device_campaign(worker, recorder, plan.count, [&](std::uint64_t k) { return plan.at(k, o); }, stop_at, o);
+    settle_findings(recorder.findings(), worker, o);
+}
+
+int run_campaign(const Plan& plan, const FuzzClientOptions& o) {
+    fs::create_directories(o.out);
+    const AppConfig config = certify_config(certify_options(o));
+    Recorder recorder(o.out, plan.count);
+    const auto started = Clock::now();
+    const auto stop_at = o.minutes ? started + milliseconds(static_cast<long long>(*o.minutes * 60'000)) : Clock::time_point::max();
+    if (is_device(o)) run_device(plan, o, config, recorder, stop_at);
+    else run_commands(plan, o, config, recorder, stop_at);
     CampaignSummary summary{fuzz::version(), fuzz::model_hash(), plan.seed, o.mode == fuzz::Mode::catalogue ? "catalogue" : "random",
                             o.endpoint, std::chrono::duration_cast<milliseconds>(Clock::now() - started)};
     auto& cases = recorder.cases();
     std::sort(cases.begin(), cases.end(), [](const CaseRecord& a, const CaseRecord& b) { return a.fuzz_case.id.index < b.fuzz_case.id.index; });
-    if (!recorder.findings().empty()) {
-        FuzzWorker worker(config, root.worker_dir(0, jobs), o);
-        settle_findings(recorder.findings(), worker, o);
-    }
     const bool written = write_text(o.out / "junit.xml", fuzz_junit(cases, summary)) &&
                          write_text(o.out / "report.html", fuzz_html(cases, recorder.findings(), summary));
     std::cout << cases.size() << " cases, " << recorder.findings().size() << " distinct findings in " << std::fixed

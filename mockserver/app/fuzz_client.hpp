@@ -3,6 +3,9 @@
 // scenario (fuzz/ model) served by certify's server and run against the client command once;
 // oracles judge the run from the outside; findings are de-duplicated by signature, minimised and
 // written with a reproducer scenario that `exosim certify --scenario FILE` replays.
+// A device (--manual, --trigger-url) runs one case at a time; its oracles are the reconnect
+// watchdog, the --probe liveness check and the behaviour rules; a device fault is traced to the
+// case that caused it by back-search (replay the last 1, 10, 20, 40 ... cases) and confirmed.
 // Exit 0: no finding; 1: findings (or the server could not start); 2: usage errors.
 #include <chrono>
 #include <cstdint>
@@ -17,6 +20,15 @@ namespace exosim::app {
 
 struct FuzzClientOptions {
     std::optional<std::string> client;               // command template (certify's placeholders)
+    // A device instead of a command (one case at a time; the configured ports, --bind, --real-ports).
+    bool manual = false;                             // a person triggers each case
+    std::optional<std::string> trigger_url;          // an HTTP GET triggers each case
+    std::optional<std::string> bind;
+    bool real_ports = false;
+    std::optional<std::pair<std::string, std::uint16_t>> probe;  // --probe tcp:HOST:PORT, after every case
+    std::chrono::seconds reconnect_within{60};       // after the trigger, the device's session must start in time
+    unsigned confirm = 2;                            // replays of a back-searched window before reporting
+    unsigned back_search = 80;                       // Peach's maxBackSearch: the longest window replayed
     std::optional<std::uint64_t> seed;               // default: from std::random_device, printed
     std::optional<std::uint64_t> cases;              // at most this many cases
     std::optional<double> minutes;                   // stop starting cases after this long
@@ -45,5 +57,8 @@ std::string fuzz_client_help();
 int fuzz_client(const FuzzClientOptions& options);
 // Parses, prints help or listings, runs; usage errors exit 2 with the message.
 int fuzz_client_command(const std::vector<std::string>& args);
+bool is_device(const FuzzClientOptions& o);
+// "tcp:HOST:PORT"; nullopt when malformed.
+std::optional<std::pair<std::string, std::uint16_t>> parse_probe(const std::string& text);
 
 }  // namespace exosim::app

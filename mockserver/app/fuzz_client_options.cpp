@@ -21,8 +21,14 @@ po::options_description description() {
     d.add_options()
         ("help,h", "this text")
         ("client", po::value<std::string>(), "client command template, run once per case (certify's placeholders)")
-        ("manual", "a device triggered by a person (not in this build)")
-        ("trigger-url", po::value<std::string>(), "a device triggered over HTTP (not in this build)")
+        ("manual", "a device: a person triggers each case (the configured ports; --bind, --real-ports)")
+        ("trigger-url", po::value<std::string>(), "a device: an http:// URL requested once per case makes it send")
+        ("bind", po::value<std::string>(), "device: listen on ADDR (the lab interface) instead of each listener's address")
+        ("real-ports", "device: the standard ports 587, 25, 465")
+        ("probe", po::value<std::string>(), "device: tcp:HOST:PORT that must accept a connection after every case (web UI, IPP 631, 9100)")
+        ("reconnect-within", po::value<unsigned>()->default_value(60), "device: seconds after the trigger within which its session must start")
+        ("confirm", po::value<unsigned>()->default_value(2), "device: replays of a back-searched fault before it is reported (1..10)")
+        ("back-search", po::value<unsigned>()->default_value(80), "device: the longest window of earlier cases replayed to find a fault's cause (1..1000)")
         ("seed", po::value<std::string>(), "seed of the run (default: random, always printed)")
         ("cases", po::value<std::string>(), "at most this many cases (random mode default: 100)")
         ("minutes", po::value<double>(), "stop starting new cases after this many minutes")
@@ -90,11 +96,33 @@ void parse_selection(const po::variables_map& vm, FuzzClientOptions& o) {
     }
 }
 
+void parse_device(const po::variables_map& vm, FuzzClientOptions& o) {
+    if (vm.count("bind")) o.bind = vm["bind"].as<std::string>();
+    o.real_ports = vm.count("real-ports") > 0;
+    if ((o.bind || o.real_ports) && !is_device(o)) throw UsageError("--bind and --real-ports are for a device (--manual or --trigger-url)");
+    if (vm.count("probe")) {
+        o.probe = parse_probe(vm["probe"].as<std::string>());
+        if (!o.probe) throw UsageError("--probe: '" + vm["probe"].as<std::string>() + "' is not tcp:HOST:PORT");
+        if (!is_device(o)) throw UsageError("--probe is for a device (--manual or --trigger-url)");
+    }
+    o.reconnect_within = std::chrono::seconds(vm["reconnect-within"].as<unsigned>());
+    if (o.reconnect_within.count() < 1 || o.reconnect_within.count() > 3600) throw UsageError("--reconnect-within must be 1 to 3600 seconds");
+    o.confirm = vm["confirm"].as<unsigned>();
+    if (o.confirm < 1 || o.confirm > 10) throw UsageError("--confirm must be 1 to 10");
+    o.back_search = vm["back-search"].as<unsigned>();
+    if (o.back_search < 1 || o.back_search > 1000) throw UsageError("--back-search must be 1 to 1000");
+    if (is_device(o) && o.jobs > 1) throw UsageError("--jobs is for --client: one device is one device");
+}
+
 void parse_target(const po::variables_map& vm, FuzzClientOptions& o) {
-    if (vm.count("manual") || vm.count("trigger-url"))
-        throw UsageError("--manual and --trigger-url (device campaigns) are not implemented in this build; use --client");
     if (vm.count("client")) o.client = vm["client"].as<std::string>();
-    if (!o.client && !o.list) throw UsageError("give --client CMD (or --list to print the cases)");
+    o.manual = vm.count("manual") > 0;
+    if (vm.count("trigger-url")) o.trigger_url = vm["trigger-url"].as<std::string>();
+    const int targets = (o.client ? 1 : 0) + (o.manual ? 1 : 0) + (o.trigger_url ? 1 : 0);
+    if (targets > 1) throw UsageError("give one of --client, --manual and --trigger-url");
+    if (targets == 0 && !o.list) throw UsageError("give --client CMD, --manual or --trigger-url URL (or --list to print the cases)");
+    if (o.trigger_url && !o.trigger_url->starts_with("http://"))
+        throw UsageError("--trigger-url: '" + *o.trigger_url + "' is not an http:// URL");
     if (o.client) {
         try {
             harness::check_template(*o.client);
@@ -170,8 +198,23 @@ FuzzClientOptions parse_fuzz_client_options(const std::vector<std::string>& args
     parse_selection(vm, o);
     parse_run(vm, o);
     parse_target(vm, o);
+    parse_device(vm, o);
     if (o.case_id && (o.cases || o.minutes)) throw UsageError("--case replays one case: it excludes --cases and --minutes");
     return o;
+}
+
+bool is_device(const FuzzClientOptions& o) { return o.manual || o.trigger_url.has_value(); }
+
+std::optional<std::pair<std::string, std::uint16_t>> parse_probe(const std::string& text) {
+    if (!text.starts_with("tcp:")) return std::nullopt;
+    const std::string rest = text.substr(4);
+    const std::size_t colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size() || rest.size() - colon - 1 > 5) return std::nullopt;
+    const std::string port = rest.substr(colon + 1);
+    if (port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const unsigned long n = std::stoul(port);
+    if (n < 1 || n > 65535) return std::nullopt;
+    return std::make_pair(rest.substr(0, colon), static_cast<std::uint16_t>(n));
 }
 
 std::string fuzz_client_help() {

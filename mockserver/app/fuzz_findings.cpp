@@ -41,7 +41,9 @@ std::string finding_json(const FindingRecord& f) {
     for (const auto& fr : f.fault.frames) frames.emplace_back(fr);
     json::object o{{"signature", f.signature}, {"oracle", f.fault.oracle}, {"detail", f.fault.detail}, {"frames", std::move(frames)},
                    {"first_case", f.first.id}, {"hits", f.hits}, {"reproduced", f.reproduced},
-                   {"minimise_runs", f.minimise_runs}, {"reproducer", "reproducer.yaml"}};
+                   {"minimise_runs", f.minimise_runs}, {"reproducer", "reproducer.yaml"},
+                   {"window", json::array(f.first.window.begin(), f.first.window.end())},
+                   {"confirmed", f.first.confirmed}, {"confirm_runs", f.first.confirm_runs}};
     return json::serialize(o) + "\n";
 }
 
@@ -55,6 +57,9 @@ void write_finding(FindingRecord& f, std::size_t n, const FuzzClientOptions& o) 
     write_file(f.dir / "transcript.txt", f.first.run.transcript);
     write_file(f.dir / "stderr.txt", f.first.run.observation.stderr_tail);
     write_file(f.dir / "finding.json", finding_json(f));
+    std::string before;
+    for (const std::string& id : f.first.window) before += id + "\n";
+    if (!before.empty()) write_file(f.dir / "cases_before.txt", before);  // replay them in order with --case
 }
 
 }  // namespace
@@ -63,7 +68,9 @@ void settle_findings(std::vector<FindingRecord>& findings, FuzzWorker& worker, c
     std::size_t n = 0;
     for (FindingRecord& f : findings) {
         f.minimal = fuzz::case_rules(f.first.fuzz_case);
-        if (o.minimise_budget > 0) {
+        // A device's finding was back-searched and confirmed instead (fuzz_device.cpp).
+        f.reproduced = is_device(o) && f.first.confirmed > 0;
+        if (o.minimise_budget > 0 && !is_device(o)) {
             f.reproduced = shows(worker, f, f.minimal, o);
             if (f.reproduced) {
                 const fuzz::Minimised m = fuzz::minimise_script(
@@ -74,7 +81,9 @@ void settle_findings(std::vector<FindingRecord>& findings, FuzzWorker& worker, c
         }
         write_finding(f, ++n, o);
         std::cout << "finding " << n << ": " << f.signature << " (" << f.hits << " case" << (f.hits == 1 ? "" : "s")
-                  << (f.reproduced ? ", reproduced" : o.minimise_budget ? ", NOT reproduced on replay" : "")
+                  << (f.first.confirm_runs ? ", window of " + std::to_string(f.first.window.size()) + ", confirmed " +
+                                                 std::to_string(f.first.confirmed) + "/" + std::to_string(f.first.confirm_runs)
+                      : f.reproduced ? ", reproduced" : o.minimise_budget && !is_device(o) ? ", NOT reproduced on replay" : "")
                   << (f.minimise_runs ? ", minimised in " + std::to_string(f.minimise_runs) + " runs" : "") << ")\n    "
                   << (f.dir / "reproducer.yaml").string() << std::endl;
     }

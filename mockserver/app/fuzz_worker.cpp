@@ -4,34 +4,38 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "fuzz/case_scenario.hpp"
 #include "harness/client_process.hpp"
 #include "harness/client_values.hpp"
 #include "harness/command_template.hpp"
+#include "harness/http_trigger.hpp"
 #include "scenario/client_view.hpp"
 #include "scenario/transcript_text.hpp"
 
 namespace exosim::app {
 
 namespace fs = std::filesystem;
+namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
 namespace {
 
 // After the client exited: how long its sessions may take to end (the server sees the close).
 constexpr milliseconds sessions_end{2000};
+// A device whose mail stack just crashed takes a moment to drop its other services: the probe
+// waits this long after the session ended.
+constexpr milliseconds probe_settle{500};
 // A hung client gets SIGTERM, then SIGKILL this much later: a hang is already the finding.
 constexpr milliseconds kill_grace{200};
 
-CertifyOptions certify_options(const FuzzClientOptions& o) {
-    CertifyOptions c;
-    c.client = o.client;
-    c.config_file = o.config_file;
-    c.client_timeout = o.client_timeout;
-    c.timeout = std::chrono::duration_cast<std::chrono::seconds>(o.deadline);
-    return c;
-}
 
 std::vector<std::string> failed_behaviour(const scenario::Findings& f) {
     std::vector<std::string> out;
@@ -51,7 +55,40 @@ std::string transcripts(const scenario::Trace& trace) {
     return out;
 }
 
+// A TCP connection to the probe within the timeout (the device's web UI, IPP 631, 9100 still up).
+bool probe_answers(const std::pair<std::string, std::uint16_t>& probe, milliseconds timeout) {
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    boost::system::error_code result = asio::error::timed_out;
+    asio::steady_timer timer(io, timeout);
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(probe.first, ec);
+    if (ec) return false;
+    socket.async_connect({address, probe.second}, [&](const boost::system::error_code& e) {
+        result = e;
+        timer.cancel();
+    });
+    timer.async_wait([&](const boost::system::error_code& e) {
+        if (!e) socket.close();
+    });
+    io.run();
+    return !result;
+}
+
 }  // namespace
+
+CertifyOptions certify_options(const FuzzClientOptions& o) {
+    CertifyOptions c;
+    c.client = o.client;
+    c.manual = o.manual;
+    c.trigger_url = o.trigger_url;
+    c.bind = o.bind;
+    c.real_ports = o.real_ports;
+    c.config_file = o.config_file;
+    c.client_timeout = o.client_timeout;
+    c.timeout = std::chrono::duration_cast<std::chrono::seconds>(o.deadline);
+    return c;
+}
 
 FuzzWorker::FuzzWorker(const AppConfig& config, const fs::path& data_dir, const FuzzClientOptions& options)
     : options_(options), server_(std::make_unique<CertifyServer>(config, data_dir)) {
@@ -72,8 +109,40 @@ std::string FuzzWorker::token(const std::string& user) {
     return tokens_[user] = t;
 }
 
+// A device: trigger (HTTP or a person), the reconnect watchdog, the session under the deadline,
+// then the liveness probe.
+void FuzzWorker::run_device(const scenario::Scenario& s, CaseRun& r) {
+    auto& slot = server_->slot();
+    if (options_.trigger_url) {
+        try {
+            harness::http_trigger(*options_.trigger_url, "GET", options_.reconnect_within);
+        } catch (const std::exception& e) {
+            r.error = std::string("the trigger failed: ") + e.what();
+            return;
+        }
+    } else {
+        std::cout << "  make the device send now (" << s.title << ")" << std::endl;
+    }
+    const auto watchdog = std::chrono::steady_clock::now() + options_.reconnect_within;
+    while (slot.connections() == 0 && std::chrono::steady_clock::now() < watchdog) std::this_thread::sleep_for(milliseconds(20));
+    r.observation.no_session = slot.connections() == 0;
+    if (!r.observation.no_session) r.observation.timed_out = !slot.wait_idle(1, options_.deadline);
+    if (options_.probe) {
+        std::this_thread::sleep_for(probe_settle);
+        r.observation.probe_failed = !probe_answers(*options_.probe, milliseconds(3000));
+    }
+}
+
 CaseRun FuzzWorker::run(std::shared_ptr<const scenario::Scenario> s) {
     CaseRun r;
+    if (is_device(options_)) {
+        const auto started = std::chrono::steady_clock::now();
+        server_->prepare(*s);
+        server_->slot().arm(s);
+        run_device(*s, r);
+        finish(r, started);
+        return r;
+    }
     const auto started = std::chrono::steady_clock::now();
     auto& slot = server_->slot();
     const auto endpoint = runner_.endpoint(s->endpoint);
@@ -92,15 +161,22 @@ CaseRun FuzzWorker::run(std::shared_ptr<const scenario::Scenario> s) {
     const harness::ProcessResult pr = harness::run_command(command, po);
     if (!pr.error.empty()) r.error = "the client command could not be started: " + pr.error;
     slot.wait_idle(0, sessions_end);
+    r.observation = {pr.exit_code, pr.signal, pr.timed_out, pr.rss_exceeded, pr.peak_rss_kb, pr.stderr_tail, {}};
+    r.stdout_tail = pr.stdout_tail;
+    finish(r, started);
+    return r;
+}
+
+// Judges the wire, keeps the transcripts, disarms.
+void FuzzWorker::finish(CaseRun& r, std::chrono::steady_clock::time_point started) {
+    auto& slot = server_->slot();
     const scenario::Findings findings = slot.judge();
     const scenario::Trace trace = slot.trace();
     slot.clear();
-    r.observation = {pr.exit_code, pr.signal, pr.timed_out, pr.rss_exceeded, pr.peak_rss_kb, pr.stderr_tail, failed_behaviour(findings)};
+    r.observation.failed_rules = failed_behaviour(findings);
     r.transcript = transcripts(trace);
-    r.stdout_tail = pr.stdout_tail;
     r.connections = trace.connections.size();
     r.duration = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
-    return r;
 }
 
 FuzzDataRoot::FuzzDataRoot(const std::optional<fs::path>& given) : temp_(!given) {

@@ -25,14 +25,21 @@ struct CaseRun {
     std::string error;             // the harness could not run the case (not the client's fault)
 };
 
+// What certify's server set-up needs to know of a fuzz run (target, ports, config, timeouts).
+CertifyOptions certify_options(const FuzzClientOptions& o);
+
 class FuzzWorker {
 public:
     // Starts the server (throws std::runtime_error when it cannot).
     FuzzWorker(const AppConfig& config, const std::filesystem::path& data_dir, const FuzzClientOptions& options);
     CaseRun run(std::shared_ptr<const scenario::Scenario> scenario);
 
+    CertifyServer& server() { return *server_; }
+
 private:
     std::string token(const std::string& user);
+    void run_device(const scenario::Scenario& s, CaseRun& r);
+    void finish(CaseRun& r, std::chrono::steady_clock::time_point started);
 
     const FuzzClientOptions& options_;
     std::unique_ptr<CertifyServer> server_;

@@ -119,6 +119,8 @@ std::optional<Fault> judge(const Observation& o) {
     if (auto kind = sanitizer_kind(o.stderr_tail)) return Fault{"sanitizer", *kind, sanitizer_frames(o.stderr_tail)};
     if (o.rss_exceeded) return Fault{"memory", "resident memory over the limit (" + std::to_string(o.peak_rss_kb) + " KiB)", {}};
     if (auto sig = crash_signal(o)) return Fault{"crash", signal_name(*sig), {}};
+    if (o.probe_failed) return Fault{"probe", "the device's liveness probe failed after the case", {}};
+    if (o.no_session) return Fault{"reconnect", "no session within the reconnect window", {}};
     if (o.timed_out) return Fault{"hang", "no exit by the case deadline", {}};
     if (!o.failed_rules.empty()) return Fault{"behaviour", o.failed_rules.front(), {}};
     return std::nullopt;

@@ -21,6 +21,10 @@ struct Observation {
     std::size_t peak_rss_kb = 0;
     std::string stderr_tail;
     std::vector<std::string> failed_rules;  // behaviour_rules() that failed on the wire
+    // Devices: no session within the reconnect window after the trigger; the liveness probe
+    // (a TCP port of the device) refused after the case.
+    bool no_session = false;
+    bool probe_failed = false;
 };
 
 struct Fault {
@@ -29,8 +33,8 @@ struct Fault {
     std::vector<std::string> frames;  // top frames of a sanitizer report (function or file:line)
 };
 
-// The first oracle that fires, in the order sanitizer, crash, hang, memory, behaviour (a
-// sanitizer abort is also a signal; its report says more).
+// The first oracle that fires, in the order sanitizer, memory, crash, probe, reconnect, hang,
+// behaviour (a sanitizer abort is also a signal; its report says more).
 std::optional<Fault> judge(const Observation& o);
 
 // "AddressSanitizer: heap-buffer-overflow", "UndefinedBehaviorSanitizer: runtime error", ... or

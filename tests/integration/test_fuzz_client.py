@@ -135,7 +135,14 @@ def test_list_and_replay_by_id_give_the_same_bytes(tmp_path):
     (["--client", "true", "--case", "0.1.0:zz:1:c:1"], "16 hex"),
     (["--client", "true", "--case", "0.1.0:0000000000000000:1:c:1"], "another fuzz model"),
     (["--client", "{nope}"], "--client"),
-    (["--manual"], "not implemented"),
+    (["--manual", "--jobs", "2"], "one device is one device"),
+    (["--client", "true", "--manual"], "one of --client, --manual and --trigger-url"),
+    (["--trigger-url", "https://printer/scan"], "not an http:// URL"),
+    (["--client", "true", "--probe", "tcp:127.0.0.1:9100"], "is for a device"),
+    (["--manual", "--probe", "udp:127.0.0.1:9100"], "not tcp:HOST:PORT"),
+    (["--manual", "--probe", "tcp:127.0.0.1:70000"], "not tcp:HOST:PORT"),
+    (["--manual", "--confirm", "0"], "--confirm"),
+    (["--client", "true", "--real-ports"], "for a device"),
     (["--client", "true", "--endpoint", "implicit"], "--endpoint"),
     (["--client", "true", "--client-timeout", "10", "--deadline", "5"], "--client-timeout"),
     (["--client", "true", "--stages", "auth", "--anomalies", "ehlo"], "select no"),
@@ -144,3 +151,85 @@ def test_list_and_replay_by_id_give_the_same_bytes(tmp_path):
 def test_bad_options_exit_2_with_a_message(args, message):
     r = exosim("fuzz-client", *args)
     assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
+def test_device_fault_is_found_by_probe_back_searched_and_confirmed(tmp_path):
+    """A stand-in for a printer: an HTTP hook makes it send (through the planted client); when its
+    mail stack crashes, its "web UI" (the probe port) is down for a second, as a rebooting device's."""
+    import http.server
+    import socket
+    import threading
+
+    import yaml
+    from configs import exo_config
+
+    class Probe:  # the device's "web UI": a listening port, closed (connection refused) while rebooting
+        def __init__(self):
+            self.sock = self.open(0)
+            self.port = self.sock.getsockname()[1]
+
+        def open(self, port):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))
+            s.listen(16)
+            return s
+
+        def reboot(self, seconds):
+            self.sock.close()
+            threading.Timer(seconds, lambda: setattr(self, "sock", self.open(self.port))).start()
+
+    probe = Probe()
+    probe_port = probe.port
+    state = {"port": None, "sends": 0}
+    port_known = threading.Event()
+
+    class Device(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            port_known.wait(30)
+            self.send_response(202)
+            self.end_headers()
+            state["sends"] += 1
+            cmd = PLANTED.format(host="127.0.0.1", port=state["port"], user="printer@contoso.com",
+                                 password="Printer-Pass-1", to="alice@contoso.com", ca=str(data / "tls" / "ca.pem"),
+                                 servername="smtp.office365.com", **{"from": "printer@contoso.com"})
+            done = subprocess.run(cmd, shell=True, capture_output=True, timeout=30)
+            if done.returncode in (-11, 139):
+                probe.reboot(1.0)
+
+        def log_message(self, *args):
+            pass
+
+    data = tmp_path / "data"
+    config = tmp_path / "exosim.yaml"
+    config.write_text(yaml.safe_dump(exo_config(), sort_keys=False))
+    device = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Device)
+    threading.Thread(target=device.serve_forever, daemon=True).start()
+    out = tmp_path / "fuzz"
+    cmd = [str(find_binary()), "fuzz-client", "--config", str(config), "--data-dir", str(data), "--seed", "1",
+           "--trigger-url", f"http://127.0.0.1:{device.server_address[1]}/scan", "--stages", "mail",
+           "--anomalies", "code-250,len-4096", "--probe", f"tcp:127.0.0.1:{probe_port}", "--reconnect-within", "10",
+           "--deadline", "8", "--confirm", "2", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            m = re.match(r"^listening submission \S+:(\d+)", line)
+            if m:
+                state["port"] = int(m.group(1))
+                port_known.set()
+        assert proc.wait(120) == 1, "".join(lines)
+    finally:
+        proc.kill()
+        device.shutdown()
+        probe.sock.close()
+    text = "".join(lines)
+    found = findings(out)
+    sig = "probe:the device's liveness probe failed after the case|mail/len-4096"
+    assert set(found) == {sig}, text
+    d, f = found[sig]
+    assert f["window"] == [f["first_case"]] and f["confirmed"] == 2 and f["confirm_runs"] == 2, f
+    assert "back-search: replaying the last 1 case" in text
+    assert (d / "cases_before.txt").read_text().split() == [f["first_case"]]
+    assert state["sends"] == 2 + 1 + 2  # two cases, one back-search replay, two confirmations
