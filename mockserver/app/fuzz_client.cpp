@@ -161,6 +161,9 @@ int run_campaign(const Plan& plan, const FuzzClientOptions& o) {
               << std::setprecision(1) << static_cast<double>(summary.duration.count()) / 1000.0 << " s ("
               << std::setprecision(2) << (summary.duration.count() ? cases.size() * 1000.0 / static_cast<double>(summary.duration.count()) : 0.0)
               << " cases/s); reports in " << o.out.string() << std::endl;
+    // A client that never connects tests nothing (a wrong path in --client, a refused port).
+    const auto silent = std::count_if(cases.begin(), cases.end(), [](const CaseRecord& r) { return r.run.connections == 0; });
+    if (silent > 0) std::cout << "warning: " << silent << " case" << (silent == 1 ? "" : "s") << " made no connection" << std::endl;
     if (!written) {
         std::cerr << "exosim fuzz-client: cannot write the reports to " << o.out << "\n";
         return 1;
