@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include "app/certify.hpp"
+#include "app/fuzz_client.hpp"
 #include "app/report_command.hpp"
 #include "app/serve.hpp"
 #include "app/ca_command.hpp"
@@ -28,6 +29,7 @@ constexpr const char* usage_text =
     "  serve      run the fake Exchange Online SMTP endpoints (exosim serve --help)\n"
     "  token      print an XOAUTH2 token for a mailbox (exosim token --help)\n"
     "  certify    run scenarios against a client and report verdicts (exosim certify --help)\n"
+    "  fuzz-client  answer a client with hostile replies, case after case (exosim fuzz-client --help)\n"
     "  report     merge the reports of certify --shard runs (exosim report merge --help)\n"
     "  ca         issue a client certificate from exosim's CA (exosim ca client --help)\n"
     "\n"
@@ -199,6 +201,7 @@ int run_cli(int argc, char** argv) {
         }
         return certify(options);
     }
+    if (command == "fuzz-client") return fuzz_client_command({args.begin() + 1, args.end()});
     std::cerr << "exosim: unknown command '" << command << "'\n\n" << usage_text;
     return 2;
 }

@@ -25,8 +25,11 @@ struct StoreMessage {
     std::string content;
     std::string annotations_json = "{}";
 };
-// Close the connection after everything before it was sent.
-struct Close {};
+// Close the connection after everything before it was sent. `how` is a scripted fault's choice
+// (fuzz-client connection events): an orderly FIN, a reset (RST: SO_LINGER 0), or a half-close
+// (FIN on the sending side only, then reading until the client leaves, as a stall does).
+enum class CloseHow { fin, reset, half_close };
+struct Close { CloseHow how = CloseHow::fin; };
 // Stop answering but keep the connection open until the client gives up or the deadline (scripted stall).
 struct Stall {};
 // End the TLS session with a fatal alert (RFC 8446 6.2) instead of a reply (scripted fault);

@@ -120,6 +120,8 @@ Attempt run_client(ScenarioSlot& slot, const scenario::Scenario& s, const Prepar
     scenario::ClientRun run{pr.exit_code, pr.stdout_tail, pr.stderr_tail, pr.duration};
     if (pr.timed_out)
         run.stderr_tail += "\n[exosim: killed after the " + std::to_string(o.attempt_timeout.count() / 1000) + " s timeout]";
+    else if (pr.signal)  // a crash (fuzz-client reproducers replayed here): say so, the exit code cannot
+        run.stderr_tail += "\n[exosim: the client died by signal " + std::to_string(*pr.signal) + "]";
     runs.push_back(std::move(run));
     if (!pr.error.empty()) return {false, "the client command could not be started: " + pr.error};
     const bool not_found = pr.exit_code == 126 || pr.exit_code == 127;

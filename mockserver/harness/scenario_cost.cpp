@@ -36,6 +36,8 @@ bool ends_at_once(const scenario::Action& a) {
                                             [](const effect::Close&) { return true; },
                                             [](const effect::Stall&) { return false; },
                                             [](const effect::TlsAlert&) { return true; },
+                                            [](const effect::Reset&) { return true; },
+                                            [](const effect::HalfClose&) { return true; },  // the client reads EOF at once
                                         },
                                         a.effect);
 }

@@ -37,12 +37,17 @@ namespace effect {
 struct None {};
 struct Close {};  // close after the reply (or instead of it, when dropped)
 struct Stall {};  // never answer again; keep the connection open until the client or the deadline ends it
+// The connection ends with a reset (RST) after the reply (or instead of it, when dropped).
+struct Reset {};
+// The server's sending side is shut (FIN) after the reply; it keeps reading until the client
+// closes or the deadline, sending nothing more.
+struct HalfClose {};
 // On `data`: once the 354 went out, end TLS with this fatal alert while the client streams the
 // message (TLS 1.3 sessions; see transport/session_tls.cpp).
 struct TlsAlert { core::TlsAlert alert = core::TlsAlert::internal_error; };
 }  // namespace effect
 
-using Effect = std::variant<effect::None, effect::Close, effect::Stall, effect::TlsAlert>;
+using Effect = std::variant<effect::None, effect::Close, effect::Stall, effect::TlsAlert, effect::Reset, effect::HalfClose>;
 
 struct Action {
     ReplyPart reply;

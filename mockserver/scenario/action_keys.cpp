@@ -93,13 +93,13 @@ void decode_tls_alert(const MapView& m, Step step, Action& a) {
     if (step != Step::data) {
         m.decoder().fail(m.need("tls_alert").mark, m.path_of("tls_alert"), "tls_alert applies only to rules on data (it interrupts the message content)");
     }
-    if (flag(m, "close") || flag(m, "stall")) {
-        m.decoder().fail(m.need("tls_alert").mark, m.path_of("tls_alert"), "tls_alert closes the connection itself: it cannot be combined with close or stall");
+    if (flag(m, "close") || flag(m, "stall") || flag(m, "reset") || flag(m, "half_close")) {
+        m.decoder().fail(m.need("tls_alert").mark, m.path_of("tls_alert"), "tls_alert closes the connection itself: it cannot be combined with close, stall, reset or half_close");
     }
     a.effect = effect::TlsAlert{core::TlsAlert::internal_error};
 }
 
-constexpr std::array<ActionKey, 12> keys{{
+constexpr std::array<ActionKey, 14> keys{{
     {"reply", decode_reply, [](const Action& a, json::object& o) { if (a.reply.text) o["reply"] = *a.reply.text; }},
     {"raw", [](const MapView& m, Step, Action& a) { a.reply.raw = raw_bytes(m, "raw"); },
      [](const Action& a, json::object& o) { if (a.reply.raw) o["raw"] = text_from_bytes(*a.reply.raw); }},
@@ -117,6 +117,10 @@ constexpr std::array<ActionKey, 12> keys{{
      [](const Action& a, json::object& o) { if (is<effect::Close>(a)) o["close"] = true; }},
     {"stall", [](const MapView& m, Step, Action& a) { decode_effect_flag(m, "stall", effect::Stall{}, a); },
      [](const Action& a, json::object& o) { if (is<effect::Stall>(a)) o["stall"] = true; }},
+    {"reset", [](const MapView& m, Step, Action& a) { decode_effect_flag(m, "reset", effect::Reset{}, a); },
+     [](const Action& a, json::object& o) { if (is<effect::Reset>(a)) o["reset"] = true; }},
+    {"half_close", [](const MapView& m, Step, Action& a) { decode_effect_flag(m, "half_close", effect::HalfClose{}, a); },
+     [](const Action& a, json::object& o) { if (is<effect::HalfClose>(a)) o["half_close"] = true; }},
     {"no_reply", [](const MapView& m, Step, Action& a) { a.reply.dropped = flag(m, "no_reply"); },
      [](const Action& a, json::object& o) { if (a.reply.dropped) o["no_reply"] = true; }},
     {"tls_alert", decode_tls_alert,
@@ -141,8 +145,13 @@ void check_action(const MapView& m, const Action& a, Step step) {
     const bool close = flag(m, "close");
     const bool stall = flag(m, "stall");
     const bool alert = std::holds_alternative<effect::TlsAlert>(a.effect);
-    if (!sends && r.delay.count() == 0 && !close && !stall && !r.dropped && !alert) {
-        d.fail(at, m.path(), "the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall, no_reply or tls_alert)");
+    const int endings = close + stall + flag(m, "reset") + flag(m, "half_close");
+    if (!sends && r.delay.count() == 0 && endings == 0 && !r.dropped && !alert) {
+        d.fail(at, m.path(), "the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall, reset, half_close, no_reply or tls_alert)");
+    }
+    // One way to end: the effect is a single alternative.
+    if (endings > 1 && !(stall && close && endings == 2)) {
+        d.fail(at, m.path(), "give one of close, stall, reset and half_close");
     }
     // no_reply is allowed with stall (redundant): the model documents it as "with close or stall".
     if (stall && (sends || close)) {

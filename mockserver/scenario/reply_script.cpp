@@ -98,6 +98,16 @@ void ReplyScript::apply(const Action& a, core::SendReply reply, std::vector<core
                        out.emplace_back(core::Stall{});
                        stalled_ = true;
                    },
+                   [&](const effect::Reset&) {
+                       shape_reply(a.reply, std::move(reply), out);
+                       out.emplace_back(core::Close{core::CloseHow::reset});
+                       closed_ = true;
+                   },
+                   [&](const effect::HalfClose&) {
+                       shape_reply(a.reply, std::move(reply), out);
+                       out.emplace_back(core::Close{core::CloseHow::half_close});
+                       closed_ = true;
+                   },
                    // The reply (354) goes out as shaped; the policy sends the alert mid-DATA.
                    [&](const effect::TlsAlert&) { shape_reply(a.reply, std::move(reply), out); },
                },

@@ -15,7 +15,9 @@
 //   delay        a Pause before the reply;
 //   no_reply     nothing sent for the reply (append_raw still is);
 //   close        Close after the reply, and nothing more from this connection;
-//   stall        Stall instead of the reply, and nothing more sent from this connection.
+//   stall        Stall instead of the reply, and nothing more sent from this connection;
+//   reset        Close{reset} after the reply (RST), and nothing more;
+//   half_close   Close{half_close} after the reply (FIN, then reading on), and nothing more.
 #include <memory>
 #include <optional>
 #include <vector>

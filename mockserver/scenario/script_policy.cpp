@@ -147,6 +147,8 @@ Decision ScriptPolicy::on_data(const core::SessionState& s) {
                        [](const effect::None&) {},
                        [](const effect::Close&) {},  // applied to the reply by ReplyScript
                        [](const effect::Stall&) {},  // applied to the reply by ReplyScript
+                       [](const effect::Reset&) {},  // applied to the reply by ReplyScript
+                       [](const effect::HalfClose&) {},  // applied to the reply by ReplyScript
                        [&](const effect::TlsAlert& t) { mid_data_alert_ = t.alert; },
                    },
                    sc.action->effect);

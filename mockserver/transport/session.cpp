@@ -261,7 +261,7 @@ asio::awaitable<void> Session::execute(core::Action& action) {
                           [this](core::Pause& a) { return pause(a); },
                           [this](core::StartTls&) { return start_tls(); },
                           [this](core::StoreMessage& a) { return store_message(a); },
-                          [this](core::Close&) { return close_requested(); },
+                          [this](core::Close& a) { return close_requested(a); },
                           [this](core::Stall&) { return stall(); },
                           [this](core::SendTlsAlert& a) { return send_tls_alert(a); },
                       },
@@ -286,9 +286,18 @@ asio::awaitable<void> Session::pause(core::Pause& pause) {
     if (stage_ == Stage::awaiting_greeting) check_pregreet();
 }
 
-asio::awaitable<void> Session::close_requested() {
+asio::awaitable<void> Session::close_requested(core::Close& close) {
     co_await flush();
     if (!record_.close_reason) record_.close_reason = CloseReason::closed;
+    boost::system::error_code ec;
+    switch (close.how) {
+        case core::CloseHow::fin: break;
+        case core::CloseHow::reset: reset_on_close_ = true; break;  // close_connection() aborts
+        case core::CloseHow::half_close:
+            socket_.shutdown(tcp::socket::shutdown_send, ec);
+            co_await read_until_peer_leaves();
+            break;
+    }
     stop();
 }
 
@@ -297,6 +306,12 @@ asio::awaitable<void> Session::stall() {
     // the command deadline passes; then close without a word.
     co_await flush();
     note(note::Stalled{});
+    co_await read_until_peer_leaves();
+    record_.close_reason = CloseReason::stall;
+    stop();
+}
+
+asio::awaitable<void> Session::read_until_peer_leaves() {
     set_deadline(Clock::now() + config_.timeouts.command);
     for (;;) {
         std::string_view chunk;
@@ -310,8 +325,6 @@ asio::awaitable<void> Session::stall() {
         record_.bytes_in += chunk.size();
         emit(WireChunk{Direction::in, redactor_.filter(chunk, false), tls_.has_value()});
     }
-    record_.close_reason = CloseReason::stall;
-    stop();
 }
 
 asio::awaitable<void> run_session(tcp::socket socket, ConnectionEnds ends, std::shared_ptr<const ListenerRuntime> listener,

@@ -145,11 +145,13 @@ private:
     asio::awaitable<void> queue_reply(core::SendReply& reply);
     asio::awaitable<void> send_raw(core::SendRaw& raw);
     asio::awaitable<void> pause(core::Pause& pause);
-    asio::awaitable<void> close_requested();
+    asio::awaitable<void> close_requested(core::Close& close);
     asio::awaitable<void> send_tls_alert(core::SendTlsAlert& alert);
     asio::awaitable<void> start_tls();
     asio::awaitable<void> store_message(core::StoreMessage& message);
     asio::awaitable<void> stall();
+    // Reads (and records) until the client closes or the command deadline: a stall, a half-close.
+    asio::awaitable<void> read_until_peer_leaves();
     bool stopped() const { return stage_ >= Stage::done; }
     void stop() {
         if (stage_ < Stage::done) stage_ = Stage::done;
@@ -186,6 +188,7 @@ private:
     bool reply_sent_ = false;  // a reply went out since the deadline was armed
     bool in_data_ = false;     // the armed deadline is the data-block one (SR-21)
     bool shutdown_told_ = false;  // the engine has been told of a server shutdown
+    bool reset_on_close_ = false; // a scripted reset: close_connection() aborts (RST)
     bool batch_abandoned_ = false;  // the engine closed mid-batch (pregreet rejected): drop the rest
     Stage stage_ = Stage::awaiting_greeting;
 };

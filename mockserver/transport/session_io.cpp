@@ -196,6 +196,13 @@ asio::awaitable<void> Session::close_connection() {
     boost::system::error_code ec;
     suspend_deadline();  // closing has its own short timers
     if (!socket_.is_open()) co_return;
+    if (reset_on_close_) {
+        // SO_LINGER with a zero timeout: close() sends RST instead of FIN (RFC 793 3.5, abort);
+        // no close_notify and no half-close first, or the client would see an orderly end.
+        socket_.set_option(asio::socket_base::linger(true, 0), ec);
+        socket_.close(ec);
+        co_return;
+    }
     if (tls_state_ == TlsState::secured) {
         io_timer_.expires_after(tls_shutdown_timeout);
         co_await (tls_->async_shutdown(use_tuple) || io_timer_.async_wait(use_tuple));

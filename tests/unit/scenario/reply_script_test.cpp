@@ -25,7 +25,11 @@ std::string describe(const std::vector<Action>& actions) {
                               [](const core::Pause& p) { return "pause(" + std::to_string(p.duration.count()) + ")"; },
                               [](const core::StartTls&) { return std::string("starttls"); },
                               [](const core::StoreMessage&) { return std::string("store"); },
-                              [](const core::Close&) { return std::string("close"); },
+                              [](const core::Close& c) {
+                                  return std::string(c.how == core::CloseHow::reset        ? "reset"
+                                                     : c.how == core::CloseHow::half_close ? "half-close"
+                                                                                           : "close");
+                              },
                               [](const core::Stall&) { return std::string("stall"); },
                               [](const core::SendTlsAlert&) { return std::string("tls-alert"); },
                           },
@@ -92,6 +96,23 @@ TEST_F(ReplyScriptTest, StallDropsEverythingButStoreAndClose) {
     pending(Step::data, a);
     EXPECT_EQ(rewrite({cmd(core::Verb::data), produced(ok_)}, {core::SendReply{ok_}, core::SendRaw{"x"}}), "stall");
     EXPECT_EQ(rewrite({}, {core::StoreMessage{}, core::SendReply{ok_}, core::Close{}}), "store + close");
+}
+
+// fuzz-client connection events: RST and half-close after (or instead of) the reply.
+TEST_F(ReplyScriptTest, ResetAndHalfCloseEndTheConnection) {
+    scenario::Action reset;
+    reset.reply.dropped = true;
+    reset.effect = scenario::effect::Reset{};
+    pending(Step::mail, reset);
+    EXPECT_EQ(rewrite({cmd(core::Verb::mail), produced(ok_)}, {core::SendReply{ok_}}), "reset");
+    EXPECT_TRUE(script_.closed());
+    ReplyScript second{session_};
+    scenario::Action half;
+    half.effect = scenario::effect::HalfClose{};
+    pending(Step::rcpt, half);
+    EXPECT_EQ(describe(second.rewrite({cmd(core::Verb::rcpt), produced(ok_)}, {core::SendReply{ok_}, core::SendReply{ok_}})),
+              "reply(250 OK\r\n) + half-close");
+    EXPECT_TRUE(second.closed());
 }
 
 TEST_F(ReplyScriptTest, EndOfDataReplyComesInALaterBatch) {

@@ -102,6 +102,21 @@ server:
     EXPECT_EQ(s.expect.outcome, Outcome::delivered);
 }
 
+TEST(YamlIo, ResetAndHalfCloseEffectsRoundTripThroughJson) {
+    const Scenario s = parse_scenario_yaml(R"(
+server:
+  rules:
+    - {on: mail, do: {reset: true, no_reply: true}}
+    - {on: rcpt, do: {half_close: true, raw: "250 x\r\n"}}
+)", "r.yaml", "r");
+    EXPECT_TRUE(std::holds_alternative<effect::Reset>(s.server.rules[0].action.effect));
+    EXPECT_TRUE(s.server.rules[0].action.reply.dropped);
+    EXPECT_TRUE(std::holds_alternative<effect::HalfClose>(s.server.rules[1].action.effect));
+    const auto back = scenario_from_json(to_json(s), "json");
+    EXPECT_TRUE(std::holds_alternative<effect::Reset>(back.server.rules[0].action.effect));
+    EXPECT_TRUE(std::holds_alternative<effect::HalfClose>(back.server.rules[1].action.effect));
+}
+
 TEST(YamlIo, SourceAddressClientCertificateOutcomesAndTlsFloor) {
     const Scenario s = parse_scenario_yaml(R"(
 send: {source_address: 127.0.0.66, client_certificate: contoso.com}
@@ -177,7 +192,13 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"server: {rules: [{on: mail, when: {times: 0}, do: {close: true}}]}\n",
                   "e.yaml:1:43: server.rules[0].when.times: must be between 1 and 1000000, found 0"},
         ErrorCase{"server: {rules: [{on: mail, do: {}}]}\n",
-                  "e.yaml:1:33: server.rules[0].do: the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall, no_reply or tls_alert)"},
+                  "e.yaml:1:33: server.rules[0].do: the rule does nothing (give reply, raw, append_raw, split_at, delay, close, stall, reset, half_close, no_reply or tls_alert)"},
+        ErrorCase{"server: {rules: [{on: mail, do: {reset: true, half_close: true}}]}\n",
+                  "e.yaml:1:33: server.rules[0].do: give one of close, stall, reset and half_close"},
+        ErrorCase{"server: {rules: [{on: mail, do: {reset: true, close: true}}]}\n",
+                  "e.yaml:1:33: server.rules[0].do: give one of close, stall, reset and half_close"},
+        ErrorCase{"server: {rules: [{on: data, do: {tls_alert: internal_error, reset: true}}]}\n",
+                  "e.yaml:1:45: server.rules[0].do.tls_alert: tls_alert closes the connection itself: it cannot be combined with close, stall, reset or half_close"},
         ErrorCase{"server: {rules: [{on: mail, do: {stall: true, reply: \"250 x\"}}]}\n",
                   "e.yaml:1:33: server.rules[0].do: stall sends nothing and never closes: it cannot be combined with reply, raw, append_raw, split_at, split_every or close"},
         ErrorCase{"server: {rules: [{on: mail, do: {raw: \"a\", raw_hex: \"61\"}}]}\n",
