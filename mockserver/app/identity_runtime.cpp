@@ -35,8 +35,10 @@ identity::IdentitySettings identity_settings(const AppConfig& config) {
 }
 
 IdentityRuntime::IdentityRuntime(const AppConfig& config, const std::filesystem::path& data_dir,
-                                 ExchangeRuntime& exchange, transport::CertificateAuthority& ca)
+                                 ExchangeRuntime& exchange, transport::CertificateAuthority& ca,
+                                 std::shared_ptr<const policy::Clock> clock)
     : parts_(make_identity_parts(data_dir, exchange, ca)) {
+    if (clock) parts_.clock = std::move(clock);
     auto mail = exchange.environment()->directory;
     identity::IdentityDirectory directory =
         identity::default_identity_directory(mail, read_file(parts_.scan_daemon_cert.chain));

@@ -167,6 +167,7 @@ HttpResponse IdentityService::handle(const HttpRequest& request) {
     ctx.event.time = ctx.ids.now;
     ctx.event.method = request.method;
     ctx.event.path = ctx.path;
+    ctx.event.host = ctx.host;
     HttpResponse r = route(s, ctx);
     if (!ctx.durable.empty()) r = make_durable(s, ctx, lock, std::move(r));
     ctx.event.status = r.status;
