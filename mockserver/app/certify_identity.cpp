@@ -3,9 +3,12 @@
 
 #include <map>
 
+#include <openssl/evp.h>
+
 #include "app/identity_listener.hpp"
 #include "core/ascii.hpp"
 #include "identity/identity_directory.hpp"
+#include "identity/jwt.hpp"
 
 namespace exosim::app {
 
@@ -44,6 +47,62 @@ scenario::IdentityRecord identity_record(const identity::IdentityEvent& e) {
     r.token_expires_in = e.expires_in;
     return r;
 }
+
+namespace {
+
+// The first 12 hex digits of SHA-256, as the sign-in service fingerprints refresh tokens.
+std::string fingerprint(std::string_view token) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_Digest(token.data(), token.size(), digest, &n, EVP_sha256(), nullptr) != 1) return {};
+    std::string out;
+    for (unsigned i = 0; i < 6 && i < n; ++i) core::ascii::append_hex(out, digest[i]);
+    return out;
+}
+
+// Exchange's XOAUTH2 check as certify runs it: the worker's sign-in service decides, on the
+// service's clock (which a scenario may move forward), and every check becomes a timeline record
+// with the token's claims, because the wire only shows "AUTH XOAUTH2 [redacted]".
+class RecordingVerifier final : public policy::TokenVerifier {
+public:
+    RecordingVerifier(std::shared_ptr<const policy::TokenVerifier> inner, std::shared_ptr<const policy::Clock> clock,
+                      harness::ScenarioSlot& slot)
+        : inner_(std::move(inner)), clock_(std::move(clock)), slot_(slot) {}
+
+    policy::TokenCheck check(std::string_view token, std::string_view user, const policy::Clock&) const override {
+        policy::TokenCheck c = inner_->check(token, user, *clock_);
+        scenario::IdentityRecord r;
+        r.method = "AUTH";
+        r.endpoint = "xoauth2";
+        r.host = "smtp";
+        r.path = "XOAUTH2";
+        r.user = std::string(user);
+        r.ok = c.ok();
+        r.status = c.ok() ? 235 : 535;
+        r.error = c.ok() ? std::string() : std::string(policy::token_status_name(c.status)) + ": " + c.reason;
+        r.token_fingerprint = fingerprint(token);
+        const identity::JwtParse p = identity::parse_jwt(token);
+        if (p.jwt) {
+            const auto& claims = p.jwt->payload;
+            r.token_jwt = true;
+            r.token_upn = std::string(identity::string_claim(claims, "upn"));
+            if (r.token_upn.empty()) r.token_upn = std::string(identity::string_claim(claims, "unique_name"));
+            r.token_app_only = claims.contains("roles") && !claims.contains("scp");
+            r.token_exp = identity::time_claim(claims, "exp").value_or(0);
+            r.token_nbf = identity::time_claim(claims, "nbf").value_or(0);
+            r.client_id = std::string(identity::string_claim(claims, "appid"));
+        }
+        slot_.record_identity(std::move(r));
+        return c;
+    }
+
+private:
+    std::shared_ptr<const policy::TokenVerifier> inner_;
+    std::shared_ptr<const policy::Clock> clock_;
+    harness::ScenarioSlot& slot_;
+};
+
+}  // namespace
 
 // Approves, declines or expires each new device code after the scenario's delay; in manual mode
 // shows every pending code to the person at the device-login page instead.
@@ -130,6 +189,18 @@ void CertifyIdentity::reset() {
     fs::remove(data_dir_ / "identity" / "refresh-tokens.log", ec);
     auto rt = std::make_shared<IdentityRuntime>(config_, data_dir_, exchange_, ca_, clock_);
     rt->subscribe([&slot = slot_](const identity::IdentityEvent& e) { slot.record_identity(identity_record(e)); });
+    identity::IdentityService* service = &rt->service();
+    exchange_.attach_tokens(std::make_shared<RecordingVerifier>(service->smtp_verifier(), clock_, slot_),
+                            [service](const std::string& user, std::chrono::seconds ttl, const std::string& audience) {
+                                identity::MintRequest request;
+                                request.user = user;
+                                request.audience = audience;
+                                request.lifetime = ttl;
+                                identity::MintResult m = service->mint(request);
+                                if (m.status != identity::ControlStatus::ok)
+                                    throw std::invalid_argument("cannot mint a token for " + user);
+                                return m.access_token;
+                            });
     std::lock_guard lock(mutex_);
     runtime_ = std::move(rt);
 }

@@ -10,7 +10,9 @@ std::vector<TimelineLine> build_timeline(const Trace& trace, const std::vector<C
     std::vector<TimelineLine> out;
     // Nothing to merge: a run without sign-in requests keeps its per-connection transcripts only.
     if (trace.identity.empty() && trace.job_starts.size() < 2 && trace.clock_advances.empty()) return out;
-    for (const IdentityRecord& r : trace.identity) out.push_back({r.t, "identity", oauth::identity_line(r), true});
+    // "exchange": the submission endpoint's check of an XOAUTH2 token (oauth::is_xoauth2).
+    for (const IdentityRecord& r : trace.identity)
+        out.push_back({r.t, oauth::is_xoauth2(r) ? "exchange" : "identity", oauth::identity_line(r), true});
     for (std::size_t i = 0; i < trace.job_starts.size(); ++i)
         out.push_back({trace.job_starts[i], "harness", "job " + std::to_string(i + 1) + " starts", false});
     for (const ClockAdvance& a : trace.clock_advances)

@@ -60,6 +60,17 @@ struct IdentityRecord {
     bool access_token_issued = false;
     std::int64_t token_expires_in = 0;  // seconds, when an access token was issued
     std::string tenant_segment;      // the {tenant} path segment ("contoso.com", "common")
+    // endpoint "xoauth2": Exchange's check of a bearer token presented on SMTP (the wire only
+    // shows "AUTH XOAUTH2 [redacted]"). `user` is the user= value, `ok` whether the token passed,
+    // `error` the check that failed; the token's claims as far as the rules need them, and a
+    // fingerprint (first 12 hex digits of SHA-256) that matches refresh_issued when a refresh
+    // token was presented as the bearer.
+    bool token_jwt = false;
+    std::string token_upn;
+    bool token_app_only = false;
+    std::int64_t token_exp = 0;
+    std::int64_t token_nbf = 0;
+    std::string token_fingerprint;
 };
 
 // The harness moved the sign-in clock forward (scenario identity faults `advance`).

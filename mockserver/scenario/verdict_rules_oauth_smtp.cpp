@@ -24,28 +24,24 @@ constexpr std::size_t max_xoauth2_rejections = 2;
 // Entra's device codes start with this [WIRE] (identity/device_flow.cpp): one in SMTP is a leak.
 constexpr std::string_view device_code_prefix = "DAQABAAEAAAD";
 
-bool rejected_5_7_3(const Xoauth2Attempt& a) {
-    if (!a.reply || a.reply->code != 535) return false;
-    return std::any_of(a.reply->lines.begin(), a.reply->lines.end(),
-                       [](const std::string& l) { return l.find("5.7.3") != std::string::npos; });
-}
+// Every failed token check is 535 5.7.3 on the wire (issue 14).
+bool rejected_5_7_3(const Xoauth2Attempt& a) { return !a.ok; }
 
 }  // namespace
 
 Finding refresh_before_expiry(const Context& c) {
     constexpr std::string_view id = "refresh-before-expiry";
     if (!oauth_scenario(c)) return skipped(id, "not an OAuth scenario");
-    const auto attempts = oauth::xoauth2_attempts(c);
     std::vector<std::string> quotes;
     std::size_t judged = 0, expired = 0;
-    for (const Xoauth2Attempt& a : attempts) {
-        const auto now = oauth::identity_time(c.trace, a.at);
-        if (!a.jwt || !now || a.exp == 0) continue;
+    for (const Xoauth2Attempt* a : oauth::xoauth2_attempts(c.trace)) {
+        const auto now = oauth::identity_time(c.trace, a->t);
+        if (!a->token_jwt || !now || a->token_exp == 0) continue;
         ++judged;
-        if (*now < a.exp) continue;
+        if (*now < a->token_exp) continue;
         ++expired;
-        add_quote(quotes, quote_attempt(c, a) + " (sign-in clock " + std::to_string(*now) + ", " +
-                              std::to_string(*now - a.exp) + " s after exp)");
+        add_quote(quotes, quote_attempt(*a) + " (sign-in clock " + std::to_string(*now) + ", " +
+                              std::to_string(*now - a->token_exp) + " s after exp)");
     }
     if (judged == 0) return skipped(id, "no XOAUTH2 token to judge");
     if (expired == 0) return pass(id, std::to_string(judged) + " token(s) presented before they expired");
@@ -55,18 +51,19 @@ Finding refresh_before_expiry(const Context& c) {
 Finding refresh_once_after_535(const Context& c) {
     constexpr std::string_view id = "refresh-once-after-535";
     if (!oauth_scenario(c)) return skipped(id, "not an OAuth scenario");
-    const auto attempts = oauth::xoauth2_attempts(c);
+    const auto attempts = oauth::xoauth2_attempts(c.trace);
     std::map<std::size_t, std::size_t> rejections;  // job -> 535 5.7.3 count
     std::vector<std::string> quotes;
     std::size_t any = 0, same_token = 0;
     for (std::size_t i = 0; i < attempts.size(); ++i) {
-        if (!rejected_5_7_3(attempts[i])) continue;
+        if (!rejected_5_7_3(*attempts[i])) continue;
         ++any;
-        ++rejections[oauth::job_at(c.trace, attempts[i].at)];
-        add_quote(quotes, quote_attempt(c, attempts[i]));
-        if (i + 1 < attempts.size() && !attempts[i].bearer.empty() && attempts[i + 1].bearer == attempts[i].bearer) {
+        ++rejections[oauth::job_at(c.trace, attempts[i]->t)];
+        add_quote(quotes, quote_attempt(*attempts[i]));
+        const std::string& fp = attempts[i]->token_fingerprint;
+        if (i + 1 < attempts.size() && !fp.empty() && attempts[i + 1]->token_fingerprint == fp) {
             ++same_token;
-            add_quote(quotes, quote_attempt(c, attempts[i + 1]));
+            add_quote(quotes, quote_attempt(*attempts[i + 1]));
         }
     }
     if (any == 0) return skipped(id, "no XOAUTH2 attempt was answered 535 5.7.3");
@@ -104,22 +101,20 @@ Finding xoauth2_user_matches_token(const Context& c) {
     if (!oauth_scenario(c)) return skipped(id, "not an OAuth scenario");
     std::vector<std::string> quotes;
     std::size_t judged = 0, bad = 0, shared = 0;
-    for (const Xoauth2Attempt& a : oauth::xoauth2_attempts(c)) {
-        if (!a.jwt) continue;
+    for (const Xoauth2Attempt* a : oauth::xoauth2_attempts(c.trace)) {
+        if (!a->token_jwt) continue;
         ++judged;
-        const auto now = oauth::identity_time(c.trace, a.at);
-        const bool fresh = !now || *now < a.exp;
-        const bool accepted = a.reply && a.reply->code == 235;
-        if (!a.app_only && lower(a.user) != lower(a.upn)) {
+        const bool wrong_user = a->error.rfind("wrong_user", 0) == 0;
+        if (!a->token_app_only && lower(a->user) != lower(a->token_upn)) {
             // Another mailbox is fine when Exchange accepts it (FullAccess / send-as: a shared mailbox).
-            if (accepted) ++shared;
-            else {
+            if (a->ok) ++shared;
+            else if (wrong_user) {
                 ++bad;
-                add_quote(quotes, quote_attempt(c, a));
+                add_quote(quotes, quote_attempt(*a));
             }
-        } else if (a.app_only && rejected_5_7_3(a) && fresh) {
+        } else if (a->token_app_only && wrong_user) {
             ++bad;
-            add_quote(quotes, quote_attempt(c, a) + " (the app has no FullAccess on " + a.user + ")");
+            add_quote(quotes, quote_attempt(*a));
         }
     }
     if (judged == 0) return skipped(id, "no XOAUTH2 token to judge");
@@ -162,11 +157,18 @@ Finding secrets_only_in_tls(const Context& c) {
             for (const std::string& s : secrets)
                 if (b.raw.find(s) != std::string::npos) add_quote(quotes, "#" + std::to_string(i + 1) + " message body holds the client secret");
     }
-    for (const Xoauth2Attempt& a : oauth::xoauth2_attempts(c)) {
-        const ClientLine& l = c.views[a.conn].lines[a.line];
-        if (!a.bearer.empty() && !a.jwt) add_quote(quotes, quote_attempt(c, a) + " (not an access token: a refresh token, code or secret)");
-        else if (!l.tls) add_quote(quotes, quote_attempt(c, a) + " (outside TLS)");
+    std::vector<std::string> refresh_tokens;
+    for (const IdentityRecord& r : c.trace.identity)
+        if (!r.refresh_issued.empty()) refresh_tokens.push_back(r.refresh_issued);
+    for (const Xoauth2Attempt* a : oauth::xoauth2_attempts(c.trace)) {
+        const bool refresh = std::find(refresh_tokens.begin(), refresh_tokens.end(), a->token_fingerprint) != refresh_tokens.end();
+        if (refresh) add_quote(quotes, quote_attempt(*a) + " (a refresh token as the bearer)");
+        else if (!a->token_jwt) add_quote(quotes, quote_attempt(*a) + " (not an access token: a refresh token, code or secret)");
     }
+    for (std::size_t i = 0; i < c.views.size(); ++i)
+        for (const ClientLine& l : c.views[i].lines)
+            if (l.word == "AUTH" && core::ascii::istarts_with(l.text, "AUTH XOAUTH2") && !l.tls)
+                add_quote(quotes, quote(c, i, l) + " (a bearer token outside TLS)");
     if (quotes.empty())
         return pass(id, "no client secret, refresh token or code in SMTP; access tokens only inside TLS (the sign-in "
                         "service itself is HTTPS only)");

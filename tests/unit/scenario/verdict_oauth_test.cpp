@@ -1,6 +1,5 @@
 // The OAuth rules (issue 13): each passes on a well-behaved trace and fails on the misbehaviour it
 // is aimed at, quoting the identity requests or XOAUTH2 lines it relies on.
-#include "core/base64.hpp"
 #include "scenario/timeline.hpp"
 #include "verdict_trace_builder.hpp"
 
@@ -27,22 +26,28 @@ Scenario oauth_scenario(ExpectFlow flow = ExpectFlow::device_code) {
     return s;
 }
 
-std::string b64url(std::string_view in) {
-    std::string s = core::base64_encode(in);
-    for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    while (!s.empty() && s.back() == '=') s.pop_back();
-    return s;
-}
+std::string xoauth2() { return "AUTH XOAUTH2 dXNlcj1yZWRhY3RlZA==\r\n"; }
 
-// An unsigned JWT with the claims the rules read (the server verified the signature already).
-std::string jwt(const std::string& upn, std::int64_t exp, bool app_only = false) {
-    const std::string claims = app_only ? R"({"roles":["SMTP.SendAsApp"],"exp":)" + std::to_string(exp) + "}"
-                                        : R"({"upn":")" + upn + R"(","scp":"SMTP.Send","nbf":1,"exp":)" + std::to_string(exp) + "}";
-    return b64url(R"({"alg":"RS256"})") + "." + b64url(claims) + ".c2ln";
-}
-
-std::string xoauth2(const std::string& user, const std::string& token) {
-    return "AUTH XOAUTH2 " + core::base64_encode("user=" + user + "\x01" + "auth=Bearer " + token + "\x01\x01") + "\r\n";
+// Exchange's check of a bearer token, as certify records it (the wire shows it redacted).
+IdentityRecord check(long long t_ms, std::string user, std::string upn, std::int64_t exp, bool ok = true,
+                     std::string error = {}, std::string fp = "f00000000001") {
+    IdentityRecord r;
+    r.t = milliseconds(t_ms);
+    r.method = "AUTH";
+    r.endpoint = "xoauth2";
+    r.host = "smtp";
+    r.path = "XOAUTH2";
+    r.user = std::move(user);
+    r.ok = ok;
+    r.status = ok ? 235 : 535;
+    r.error = std::move(error);
+    r.token_jwt = true;
+    r.token_upn = std::move(upn);
+    r.token_app_only = r.token_upn.empty();
+    r.token_nbf = clock_start;
+    r.token_exp = exp;
+    r.token_fingerprint = std::move(fp);
+    return r;
 }
 
 IdentityRecord req(long long t_ms, std::string endpoint, std::string grant = {}, std::string error = {}) {
@@ -77,9 +82,9 @@ IdentityRecord token_ok(long long t_ms, std::string grant, std::string refresh_i
 }
 
 // One SMTP session with one XOAUTH2 exchange.
-TraceBuilder session(const std::string& user, const std::string& token, std::string reply = "235 2.7.0 Authentication successful\r\n") {
+TraceBuilder session(std::string reply = "235 2.7.0 Authentication successful\r\n") {
     TraceBuilder b;
-    b.up_to_tls_ehlo().C(xoauth2(user, token)).S(reply);
+    b.up_to_tls_ehlo().C(xoauth2()).S(reply);
     if (reply.rfind("235", 0) == 0) b.message(test::good_body());
     b.quit();
     return b;
@@ -94,8 +99,8 @@ Trace with_identity(Trace t, std::vector<IdentityRecord> identity) {
 }
 
 Trace happy() {
-    return with_identity(session("printer@contoso.com", jwt("printer@contoso.com", clock_start + 3600)),
-                         {devicecode(0), req(5000, "token", device_grant, "authorization_pending"), token_ok(10000, device_grant)});
+    return with_identity(session(), {devicecode(0), req(5000, "token", device_grant, "authorization_pending"),
+                                     token_ok(10000, device_grant), check(10200, "printer@contoso.com", "printer@contoso.com", clock_start + 3600)});
 }
 
 TEST(VerdictOauth, HappyDeviceCodeRunPassesEveryRule) {
@@ -217,30 +222,29 @@ TEST(VerdictOauth, RefreshBeforeExpiry) {
     t.clock_advances.push_back({milliseconds(0), std::chrono::seconds(7200)});
     const Findings f = judge(oauth_scenario(), t);
     EXPECT_RULE(f, "refresh-before-expiry", fail);
-    EXPECT_TRUE(quoted(rule(f, "refresh-before-expiry"), "AUTH XOAUTH2 user=printer@contoso.com token(upn=printer@contoso.com"))
+    EXPECT_TRUE(quoted(rule(f, "refresh-before-expiry"), "X 10.200s AUTH XOAUTH2 user=printer@contoso.com token(upn=printer@contoso.com"))
         << test::dump(rule(f, "refresh-before-expiry"));
-    EXPECT_FALSE(quoted(rule(f, "refresh-before-expiry"), "c2ln")) << "the token must never be quoted";
+    EXPECT_TRUE(quoted(rule(f, "refresh-before-expiry"), "s after exp)"));
+    t.clock_advances.clear();
+    EXPECT_RULE(judge(oauth_scenario(), t), "refresh-before-expiry", pass);
 }
 
 TEST(VerdictOauth, RefreshOnceAfter535) {
-    const std::string tok = jwt("printer@contoso.com", clock_start + 3600);
-    TraceBuilder loop;
-    loop.up_to_tls_ehlo();
+    const std::int64_t exp = clock_start + 3600;
+    std::vector<IdentityRecord> loop;
     for (int i = 0; i < 3; ++i)
-        loop.C(xoauth2("printer@contoso.com", jwt("printer@contoso.com", clock_start + 3600 + i)))
-            .S("535 5.7.3 Authentication unsuccessful\r\n");
-    loop.quit();
-    EXPECT_RULE(judge(oauth_scenario(), with_identity(loop, {})), "refresh-once-after-535", fail);
-    TraceBuilder same;
-    same.up_to_tls_ehlo().C(xoauth2("printer@contoso.com", tok)).S("535 5.7.3 Authentication unsuccessful\r\n")
-        .C(xoauth2("printer@contoso.com", tok)).S("535 5.7.3 Authentication unsuccessful\r\n").quit();
-    const Findings f = judge(oauth_scenario(), with_identity(same, {}));
+        loop.push_back(check(i * 1000, "printer@contoso.com", "printer@contoso.com", exp, false, "expired: exp passed",
+                             "f0000000000" + std::to_string(i)));
+    EXPECT_RULE(judge(oauth_scenario(), with_identity(session(), loop)), "refresh-once-after-535", fail);
+    std::vector<IdentityRecord> same{check(0, "printer@contoso.com", "printer@contoso.com", exp, false, "expired: x"),
+                                     check(1000, "printer@contoso.com", "printer@contoso.com", exp, false, "expired: x")};
+    const Findings f = judge(oauth_scenario(), with_identity(session(), same));
     EXPECT_RULE(f, "refresh-once-after-535", fail);
     EXPECT_EQ(rule(f, "refresh-once-after-535").message, "the rejected token was presented again without a refresh");
-    TraceBuilder once;
-    once.up_to_tls_ehlo().C(xoauth2("printer@contoso.com", tok)).S("535 5.7.3 Authentication unsuccessful\r\n")
-        .C(xoauth2("printer@contoso.com", jwt("printer@contoso.com", clock_start + 7200))).S("235 2.7.0 ok\r\n").quit();
-    EXPECT_RULE(judge(oauth_scenario(), with_identity(once, {})), "refresh-once-after-535", pass);
+    std::vector<IdentityRecord> once{check(0, "printer@contoso.com", "printer@contoso.com", exp, false, "expired: x"),
+                                     token_ok(500, "refresh_token", "bbbbbbbbbbbb"),
+                                     check(1000, "printer@contoso.com", "printer@contoso.com", exp + 3600, true, {}, "f00000000002")};
+    EXPECT_RULE(judge(oauth_scenario(), with_identity(session(), once)), "refresh-once-after-535", pass);
 }
 
 TEST(VerdictOauth, NewestRefreshToken) {
@@ -257,17 +261,19 @@ TEST(VerdictOauth, NewestRefreshToken) {
 }
 
 TEST(VerdictOauth, Xoauth2UserMatchesToken) {
-    Trace t = with_identity(session("alice@contoso.com", jwt("printer@contoso.com", clock_start + 3600),
-                                    "535 5.7.3 Authentication unsuccessful\r\n"), {});
+    const std::int64_t exp = clock_start + 3600;
+    Trace t = with_identity(session("535 5.7.3 Authentication unsuccessful\r\n"),
+                            {check(0, "alice@contoso.com", "printer@contoso.com", exp, false, "wrong_user: user= alice@contoso.com is not the token's upn")});
     const Findings f = judge(oauth_scenario(), t);
     EXPECT_RULE(f, "xoauth2-user-matches-token", fail);
     EXPECT_TRUE(quoted(rule(f, "xoauth2-user-matches-token"), "user=alice@contoso.com token(upn=printer@contoso.com"));
     // A shared mailbox the user may send as: Exchange accepted it.
-    EXPECT_RULE(judge(oauth_scenario(), with_identity(session("shared@contoso.com", jwt("printer@contoso.com", clock_start + 3600)), {})),
+    EXPECT_RULE(judge(oauth_scenario(), with_identity(session(), {check(0, "shared@contoso.com", "printer@contoso.com", exp)})),
                 "xoauth2-user-matches-token", pass);
     // App-only for a mailbox without FullAccess.
     EXPECT_RULE(judge(oauth_scenario(ExpectFlow::client_credentials),
-                      with_identity(session("alice@contoso.com", jwt("", clock_start + 3600, true), "535 5.7.3 Authentication unsuccessful\r\n"), {})),
+                      with_identity(session("535 5.7.3 Authentication unsuccessful\r\n"),
+                                    {check(0, "alice@contoso.com", "", exp, false, "wrong_user: no FullAccess")})),
                 "xoauth2-user-matches-token", fail);
 }
 
@@ -276,28 +282,32 @@ TEST(VerdictOauth, NoPasswordWhenOauthOnly) {
     const Findings f = judge(oauth_scenario(), t);
     EXPECT_RULE(f, "no-password-when-oauth-only", fail);
     EXPECT_TRUE(quoted(rule(f, "no-password-when-oauth-only"), "AUTH LOGIN"));
-    EXPECT_RULE(judge(oauth_scenario(), with_identity(session("printer@contoso.com", jwt("printer@contoso.com", clock_start + 3600)),
-                                                      {token_ok(0, "password")})),
-                "no-password-when-oauth-only", fail);
+    EXPECT_RULE(judge(oauth_scenario(), with_identity(session(), {token_ok(0, "password")})), "no-password-when-oauth-only", fail);
 }
 
 TEST(VerdictOauth, SecretsOnlyInTls) {
-    // A refresh token (opaque, not a JWT) sent as the bearer.
-    Trace t = with_identity(session("printer@contoso.com", "0.AAAA-opaque-refresh-token"), {});
+    // A refresh token issued in this run presented as the bearer (its fingerprint matches).
+    IdentityRecord leaked = check(2000, "printer@contoso.com", "", 0, false, "bad: not a JWT", "aaaaaaaaaaaa");
+    leaked.token_jwt = false;
+    Trace t = with_identity(session("535 5.7.3 Authentication unsuccessful\r\n"), {token_ok(0, device_grant, "aaaaaaaaaaaa"), leaked});
     const Findings f = judge(oauth_scenario(), t);
     EXPECT_RULE(f, "secrets-only-in-tls", fail);
-    EXPECT_TRUE(quoted(rule(f, "secrets-only-in-tls"), "not a JWT"));
-    EXPECT_FALSE(quoted(rule(f, "secrets-only-in-tls"), "opaque-refresh")) << "the secret itself is never quoted";
+    EXPECT_TRUE(quoted(rule(f, "secrets-only-in-tls"), "(a refresh token as the bearer)")) << test::dump(rule(f, "secrets-only-in-tls"));
     // The client secret in a message body.
     TraceBuilder body;
-    body.up_to_tls_ehlo().C(xoauth2("printer@contoso.com", jwt("printer@contoso.com", clock_start + 3600))).S("235 ok\r\n")
-        .message(test::good_body().insert(0, "X-Debug: Exosim-Secret-1\r\n")).quit();
+    body.up_to_tls_ehlo().C(xoauth2()).S("235 ok\r\n").message(test::good_body().insert(0, "X-Debug: Exosim-Secret-1\r\n")).quit();
     EXPECT_RULE(judge(oauth_scenario(), with_identity(body, {})), "secrets-only-in-tls", fail);
-    // An access token outside TLS.
+    // A device code in a command.
+    TraceBuilder code;
+    code.up_to_tls_ehlo().C("XDEBUG DAQABAAEAAADabc\r\n").S("500 what\r\n").quit();
+    EXPECT_RULE(judge(oauth_scenario(), with_identity(code, {})), "secrets-only-in-tls", fail);
+    // A bearer token outside TLS.
     TraceBuilder plain;
-    plain.S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 AUTH XOAUTH2\r\n")
-        .C(xoauth2("printer@contoso.com", jwt("printer@contoso.com", clock_start + 3600))).S("235 ok\r\n").quit();
-    EXPECT_RULE(judge(oauth_scenario(), with_identity(plain, {})), "secrets-only-in-tls", fail);
+    plain.S("220 mock\r\n").C("EHLO c\r\n").S("250-mock\r\n250 AUTH XOAUTH2\r\n").C(xoauth2()).S("235 ok\r\n").quit();
+    const Findings p = judge(oauth_scenario(), with_identity(plain, {}));
+    EXPECT_RULE(p, "secrets-only-in-tls", fail);
+    EXPECT_TRUE(quoted(rule(p, "secrets-only-in-tls"), "(a bearer token outside TLS)"));
+    EXPECT_RULE(judge(oauth_scenario(), happy()), "secrets-only-in-tls", pass);
 }
 
 TEST(VerdictOauth, LastJobDecidesTheOutcome) {
@@ -321,9 +331,12 @@ TEST(Timeline, MergesIdentityAndSmtpInTimeOrder) {
     EXPECT_EQ(timeline[0].text, "POST login.microsoftonline.com/contoso.com/oauth2/v2.0/devicecode client=" + std::string(fleet) +
                                     " scope=\"https://outlook.office.com/SMTP.Send offline_access\" -> 200 interval=5");
     EXPECT_EQ(timeline[2].t, milliseconds(10000));
-    EXPECT_EQ(timeline[3].source, "#1");
-    EXPECT_EQ(timeline[3].t, milliseconds(10510));
-    EXPECT_EQ(timeline[3].text, "S: 220 mock.example ESMTP");
+    EXPECT_EQ(timeline[3].source, "exchange");
+    EXPECT_EQ(timeline[3].text, "AUTH XOAUTH2 user=printer@contoso.com token(upn=printer@contoso.com, nbf=1800000000, "
+                                "exp=1800003600, #f00000000001) -> accepted");
+    EXPECT_EQ(timeline[4].source, "#1");
+    EXPECT_EQ(timeline[4].t, milliseconds(10510));
+    EXPECT_EQ(timeline[4].text, "S: 220 mock.example ESMTP");
     for (std::size_t i = 1; i < timeline.size(); ++i) EXPECT_LE(timeline[i - 1].t, timeline[i].t);
     // A run without sign-in requests keeps its transcripts only.
     EXPECT_TRUE(build_timeline(TraceBuilder().good(), transcripts).empty());
