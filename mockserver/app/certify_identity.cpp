@@ -279,6 +279,10 @@ void CertifyIdentity::start(const scenario::Scenario& s, bool manual, std::ostre
     using scenario::Approval;
     using scenario::DeviceCodeFault;
     const Approval approval = manual ? Approval::manual : s.identity.approval;
+    // Authorization code: the sign-in page signs in as the scenario's user by itself (issue 14
+    // identity.auto_approve), so a headless client completes /authorize without a person.
+    if (s.identity.expect_flow == scenario::ExpectFlow::authorization_code && approval == Approval::auto_approve)
+        service().set_auto_approve(identity::AutoApprove{approving_user(s), std::chrono::seconds(0)});
     const DeviceCodeFault fault = s.identity.faults.device_code;
     approver_ = std::make_unique<Approver>();
     Approver& a = *approver_;
