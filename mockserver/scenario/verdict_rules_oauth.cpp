@@ -91,7 +91,9 @@ Finding token_scope(const Context& c) {
     std::vector<std::string> quotes;
     std::size_t judged = 0, bad = 0;
     for (const IdentityRecord& r : c.trace.identity) {
-        if (!flow_request(r) || (r.scope.empty() && (oauth::is_device_poll(r) || r.grant == "authorization_code"))) continue;
+        // No scope on a failed request: Entra refused it before reading one (an unknown tenant,
+        // an outage) or answered 900144 for its absence; either way no token came of it.
+        if (!flow_request(r) || (r.scope.empty() && (!r.ok || oauth::is_device_poll(r) || r.grant == "authorization_code"))) continue;
         ++judged;
         const bool app_only = r.grant == "client_credentials";
         // reference §2/§3: SMTP.Send on outlook.office.com (+ offline_access for a device that
