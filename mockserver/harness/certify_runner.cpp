@@ -57,10 +57,11 @@ Prepared prepare(const scenario::Scenario& s, const RunnerOptions& o) {
         auto expected = expected_attachment(s);
         p.judge.attachment = [expected](const std::string&) { return expected; };
     }
-    if (o.identity.values) p.identity = o.identity.values(s);
+    // Only scenarios about OAuth fill {authority}, {oauth_flow}, ...: elsewhere they stay empty.
     if (s.send.token == "none" || s.identity.present) {
         if (!o.identity.values || !o.identity.start)
             throw std::runtime_error("identity: this runner has no sign-in service for the client to get a token from");
+        p.identity = o.identity.values(s);
     }
     // send.token none: the client must get its own token ({token} stays empty).
     if (s.send.token == "none") return p;
