@@ -80,7 +80,7 @@ public:
         r.ok = c.ok();
         r.status = c.ok() ? 235 : 535;
         r.error = c.ok() ? std::string() : std::string(policy::token_status_name(c.status)) + ": " + c.reason;
-        r.token_fingerprint = fingerprint(token);
+        r.token_fingerprint = token.empty() ? std::string() : fingerprint(token);  // "": no token at all
         const identity::JwtParse p = identity::parse_jwt(token);
         if (p.jwt) {
             const auto& claims = p.jwt->payload;

@@ -163,7 +163,8 @@ Finding secrets_only_in_tls(const Context& c) {
     for (const Xoauth2Attempt* a : oauth::xoauth2_attempts(c.trace)) {
         const bool refresh = std::find(refresh_tokens.begin(), refresh_tokens.end(), a->token_fingerprint) != refresh_tokens.end();
         if (refresh) add_quote(quotes, quote_attempt(*a) + " (a refresh token as the bearer)");
-        else if (!a->token_jwt) add_quote(quotes, quote_attempt(*a) + " (not an access token: a refresh token, code or secret)");
+        else if (!a->token_jwt && !a->token_fingerprint.empty())  // an empty bearer carries no secret
+            add_quote(quotes, quote_attempt(*a) + " (not an access token: a refresh token, code or secret)");
     }
     for (std::size_t i = 0; i < c.views.size(); ++i)
         for (const ClientLine& l : c.views[i].lines)
