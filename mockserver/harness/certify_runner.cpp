@@ -89,7 +89,8 @@ bool wait_for_device(ScenarioSlot& slot, std::size_t before, const RunnerOptions
     return slot.wait_idle(before + 1, milliseconds(0));
 }
 
-std::string manual_prompt(const scenario::Scenario& s, const Endpoint& e, const RunnerOptions& o) {
+std::string manual_prompt(const scenario::Scenario& s, const Endpoint& e, const RunnerOptions& o,
+                          const IdentityValues& id) {
     std::string to;
     for (const auto& r : s.send.to) to += (to.empty() ? "" : ", ") + r;
     std::string out = "  Configure the device for scenario " + s.id + " (" + s.title + "):\n";
@@ -99,7 +100,14 @@ std::string manual_prompt(const scenario::Scenario& s, const Endpoint& e, const 
     out += "    auth:      " + s.send.auth + "\n";
     if (s.send.auth != "none") {
         out += "    user:      " + s.send.user + "\n";
-        out += "    password:  " + s.send.password + "\n";
+        if (s.send.token != "none") out += "    password:  " + s.send.password + "\n";
+    }
+    if (s.send.token == "none") {
+        // issue 13: the device signs in itself; device codes are shown as they appear.
+        out += "    OAuth:     " + id.oauth_flow + ", authority " + id.authority + "\n";
+        out += "    client id: " + id.client_id + (id.client_secret.empty() ? "" : " (secret " + id.client_secret + ")") + "\n";
+        out += "    scope:     " + id.scope + "\n";
+        out += "    sign-in:   " + id.identity_address + " (login.microsoftonline.com, microsoft.com/devicelogin)\n";
     }
     out += "    from:      " + s.send.from + "\n";
     out += "    to:        " + to + "\n";
@@ -252,7 +260,7 @@ scenario::RunResult run_scenario(ScenarioSlot& slot, std::shared_ptr<const scena
         slot.clear();
         return finish(scenario::harness_error(s, e.what()));
     }
-    if (options.mode == TriggerMode::manual) say(options, manual_prompt(s, prepared.endpoint, options));
+    if (options.mode == TriggerMode::manual) say(options, manual_prompt(s, prepared.endpoint, options, prepared.identity));
 
     IdentityRun identity(s, options);
     try {
