@@ -180,14 +180,16 @@ std::string CertifyIdentity::address() const {
     return host + ":" + std::to_string(listener_->port());
 }
 
-void CertifyIdentity::reset() {
+void CertifyIdentity::reset(std::optional<std::chrono::seconds> access_token_lifetime) {
     stop_approver();
     clock_->reset();
     // A new journal file: refresh tokens of an earlier scenario must not answer in this one (the
     // old service, still answering until the swap, keeps writing to the unlinked file).
     std::error_code ec;
     fs::remove(data_dir_ / "identity" / "refresh-tokens.log", ec);
-    auto rt = std::make_shared<IdentityRuntime>(config_, data_dir_, exchange_, ca_, clock_);
+    identity::IdentitySettings settings = identity_settings(config_);
+    if (access_token_lifetime) settings.access_token_min = settings.access_token_max = *access_token_lifetime;
+    auto rt = std::make_shared<IdentityRuntime>(config_, data_dir_, exchange_, ca_, clock_, settings);
     rt->subscribe([&slot = slot_](const identity::IdentityEvent& e) { slot.record_identity(identity_record(e)); });
     identity::IdentityService* service = &rt->service();
     exchange_.attach_tokens(std::make_shared<RecordingVerifier>(service->smtp_verifier(), clock_, slot_),
@@ -250,6 +252,7 @@ void CertifyIdentity::apply(const scenario::Scenario& s, const scenario::Identit
         throw std::runtime_error("secret_expired: unknown app '" + client + "'");
     if (f.revoke_refresh_tokens) svc.revoke_refresh_tokens(user);
     if (f.rotate_signing_key) svc.rotate_signing_key();
+    if (f.wait.count() > 0) std::this_thread::sleep_for(f.wait);
     if (f.advance.count() > 0) {
         clock_->advance(f.advance);
         slot_.record_clock_advance(f.advance);
@@ -257,6 +260,7 @@ void CertifyIdentity::apply(const scenario::Scenario& s, const scenario::Identit
 }
 
 void CertifyIdentity::start(const scenario::Scenario& s, bool manual, std::ostream* progress) {
+    if (s.identity.access_token_lifetime) reset(s.identity.access_token_lifetime);  // nothing was asked yet
     slot_.set_identity_clock(std::chrono::duration_cast<std::chrono::seconds>(clock_->now().time_since_epoch()).count());
     {
         // token-authority judges against the tenant the device is meant for: the scenario's user's

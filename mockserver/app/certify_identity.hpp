@@ -52,8 +52,9 @@ public:
 
     // "127.0.0.1:1443" ("" when the listener is disabled).
     std::string address() const;
-    // Before each scenario: a fresh service (refresh-token journal emptied), the clock back to now.
-    void reset();
+    // Before each scenario: a fresh service (refresh-token journal emptied), the clock back to now;
+    // `access_token_lifetime` replaces the configured random 60-90 minutes.
+    void reset(std::optional<std::chrono::seconds> access_token_lifetime = std::nullopt);
     // The harness::IdentityDriver of this worker; `manual` shows device codes to a person.
     harness::IdentityDriver driver(bool manual, std::ostream* progress, std::filesystem::path work_dir);
     identity::IdentityService& service();

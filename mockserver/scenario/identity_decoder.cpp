@@ -11,6 +11,8 @@ namespace {
 // Longest wait or clock advance a scenario may ask for: a year covers 90-day refresh-token
 // inactivity with room to spare; beyond that the value is more likely a typo.
 constexpr std::int64_t max_duration_seconds = 366LL * 86400;
+// A real wait between jobs longer than this would stall a suite; the clock advance is for days.
+constexpr std::chrono::milliseconds max_wait{std::chrono::minutes(10)};
 
 // "1500ms", "2s", "61m", "3h", "89d", or a bare number of seconds.
 std::chrono::milliseconds duration(const Decoder& d, const DocNode& n, const std::string& path) {
@@ -88,11 +90,15 @@ IdentityFaults decode_faults(const MapView& m) {
     f.revoke_refresh_tokens = m.boolean("revoke_refresh_tokens").value_or(false);
     f.rotate_signing_key = m.boolean("rotate_signing_key").value_or(false);
     if (const DocNode* n = m.find("advance")) f.advance = whole_seconds(d, *n, m.path_of("advance"));
+    if (const DocNode* n = m.find("wait")) {
+        f.wait = duration(d, *n, m.path_of("wait"));
+        if (f.wait > max_wait) d.fail(n->mark, m.path_of("wait"), "longer than 10 minutes (use advance to move the sign-in clock)");
+    }
     return f;
 }
 
 constexpr std::string_view fault_keys[] = {"user_state", "device_code", "token_endpoint", "nbf_ahead", "consent_missing",
-                                           "secret_expired", "revoke_refresh_tokens", "rotate_signing_key", "advance"};
+                                           "secret_expired", "revoke_refresh_tokens", "rotate_signing_key", "advance", "wait"};
 
 }  // namespace
 
@@ -115,6 +121,10 @@ IdentityScript decode_identity(const MapView& m) {
     if (auto v = m.text("client_id")) s.client_id = *v;
     if (auto v = m.text("client_secret")) s.client_secret = *v;
     if (auto v = m.integer("jobs", 1, 100)) s.jobs = static_cast<unsigned>(*v);
+    if (const DocNode* n = m.find("access_token_lifetime")) {
+        s.access_token_lifetime = whole_seconds(d, *n, m.path_of("access_token_lifetime"));
+        if (s.access_token_lifetime->count() < 1) d.fail(n->mark, m.path_of("access_token_lifetime"), "at least 1s");
+    }
     if (const DocNode* n = m.find("faults")) s.faults = decode_faults(MapView(d, *n, m.path_of("faults"), fault_keys));
     if (const DocNode* n = m.find("between_jobs")) {
         s.between_jobs = decode_faults(MapView(d, *n, m.path_of("between_jobs"), fault_keys));

@@ -79,7 +79,7 @@ bool IdentityFaults::empty() const {
     const UserState& u = user_state;
     return !u.mfa_required && !u.ca_blocked && !u.disabled && !u.password_expired && !u.locked &&
            device_code == DeviceCodeFault::none && !token_endpoint && !nbf_ahead && !consent_missing &&
-           !secret_expired && !revoke_refresh_tokens && !rotate_signing_key && advance.count() == 0;
+           !secret_expired && !revoke_refresh_tokens && !rotate_signing_key && advance.count() == 0 && wait.count() == 0;
 }
 
 std::string_view expect_flow_name(ExpectFlow f) {

@@ -120,6 +120,9 @@ struct IdentityFaults {
     bool revoke_refresh_tokens = false;                 // the user's refresh tokens (AADSTS50173)
     bool rotate_signing_key = false;
     std::chrono::seconds advance{0};                    // the sign-in clock moves forward
+    // Real time the harness waits (between jobs): with a short access_token_lifetime the token
+    // expires on the client's own clock too, which `advance` cannot do.
+    std::chrono::milliseconds wait{0};
 
     bool empty() const;
 };
@@ -134,6 +137,7 @@ struct IdentityScript {
     std::string client_id;                     // {client_id}; empty: the default app for the flow
     std::string client_secret;                 // {client_secret}; empty: the app's default secret
     unsigned jobs = 1;                         // the client runs this many times (jobs), one token cache
+    std::optional<std::chrono::seconds> access_token_lifetime;  // replaces Entra's random 60-90 minutes
     IdentityFaults faults;                     // when the run starts
     IdentityFaults between_jobs;               // before every job after the first
 };

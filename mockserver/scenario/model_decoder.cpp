@@ -292,7 +292,7 @@ Scenario Decoder::scenario(const DocNode& root, const std::string& default_id) c
     if (const DocNode* n = m.find("identity")) {
         s.identity = decode_identity(MapView(*this, *n, "identity",
                                              {"expect_flow", "approval", "approval_delay", "user", "tenant", "client_id",
-                                              "client_secret", "jobs", "faults", "between_jobs"}));
+                                              "client_secret", "jobs", "access_token_lifetime", "faults", "between_jobs"}));
     }
     if (s.send.token == "none" && s.send.auth != "xoauth2")
         fail(m.need("send").mark, "send.token", "token: none needs auth: xoauth2");

@@ -29,13 +29,27 @@ bool rejected_5_7_3(const Xoauth2Attempt& a) { return !a.ok; }
 
 }  // namespace
 
+// The sign-in clock at `a` as the client could know it: moves of the clock the harness made after
+// the token was issued (identity faults `advance`) are invisible to a device's own clock, so a
+// token that expired only through them is not presented "knowingly"; refresh-once-after-535 judges
+// what the client does with the 535 it then gets.
+std::optional<std::int64_t> client_visible_time(const Trace& t, const Xoauth2Attempt& a) {
+    auto now = oauth::identity_time(t, a.t);
+    if (!now) return now;
+    for (const ClockAdvance& adv : t.clock_advances) {
+        const auto before = oauth::identity_time(t, adv.t - Millis(1));
+        if (adv.t <= a.t && before && a.token_nbf <= *before + 1) *now -= adv.by.count();  // issued before the move
+    }
+    return now;
+}
+
 Finding refresh_before_expiry(const Context& c) {
     constexpr std::string_view id = "refresh-before-expiry";
     if (!oauth_scenario(c)) return skipped(id, "not an OAuth scenario");
     std::vector<std::string> quotes;
     std::size_t judged = 0, expired = 0;
     for (const Xoauth2Attempt* a : oauth::xoauth2_attempts(c.trace)) {
-        const auto now = oauth::identity_time(c.trace, a->t);
+        const auto now = client_visible_time(c.trace, *a);
         if (!a->token_jwt || !now || a->token_exp == 0) continue;
         ++judged;
         if (*now < a->token_exp) continue;

@@ -5,7 +5,7 @@ in this build: RFC 8628 device authorization, polling at `interval`, then XOAUTH
 
 It keeps Microsoft's host names (SNI, Host header, certificate check) and only connects to the
 mapped addresses. `--poll-every S` overrides the interval, to make the device-code-polling rule
-fail on purpose. Exit 0 when the message was accepted, 2 when sign-in failed, 3 on SMTP refusal."""
+fail on purpose; `--client-secret S` signs in with client credentials instead. Exit 0 when the message was accepted, 2 when sign-in failed, 3 on SMTP refusal."""
 import argparse
 import base64
 import http.client
@@ -44,7 +44,18 @@ def post(args, ctx, path, form):
     return r.status, body
 
 
+def client_credentials(args, ctx):
+    status, tok = post(args, ctx, "/oauth2/v2.0/token", {"grant_type": "client_credentials", "client_id": args.client_id,
+                                                        "client_secret": args.client_secret, "scope": args.scope})
+    if status != 200:
+        print("client credentials:", tok.get("error"), tok.get("error_codes"), file=sys.stderr)
+        return None
+    return tok["access_token"]
+
+
 def sign_in(args, ctx):
+    if args.client_secret:
+        return client_credentials(args, ctx)
     status, dc = post(args, ctx, "/oauth2/v2.0/devicecode", {"client_id": args.client_id, "scope": args.scope})
     if status != 200:
         print("devicecode:", dc.get("error"), dc.get("error_codes"), file=sys.stderr)
@@ -71,6 +82,7 @@ def main():
                  "--user", "--from", "--to"):
         p.add_argument(name, required=True)
     p.add_argument("--poll-every", type=float)
+    p.add_argument("--client-secret", default="", help="client credentials with this secret instead of the device code")
     args = p.parse_args()
     ctx = ssl.create_default_context(cafile=args.ca)
     token = sign_in(args, ctx)

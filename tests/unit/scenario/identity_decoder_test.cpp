@@ -23,6 +23,7 @@ identity:
   client_id: 9e1f3a5c-7b2d-4e6f-8a0c-2d4f6b8a0e55
   client_secret: s3
   jobs: 3
+  access_token_lifetime: 10s
   faults:
     user_state: {mfa_required: true, ca_blocked: false, disabled: true, password_expired: true, locked: false}
     device_code: expire
@@ -33,7 +34,7 @@ identity:
     revoke_refresh_tokens: true
     rotate_signing_key: true
     advance: 61m
-  between_jobs: {advance: 1d, rotate_signing_key: true}
+  between_jobs: {advance: 1d, rotate_signing_key: true, wait: 2s}
 )", "s.yaml", "s");
     const IdentityScript& id = s.identity;
     EXPECT_TRUE(id.present);
@@ -46,6 +47,8 @@ identity:
     EXPECT_EQ(id.client_id, "9e1f3a5c-7b2d-4e6f-8a0c-2d4f6b8a0e55");
     EXPECT_EQ(id.client_secret, "s3");
     EXPECT_EQ(id.jobs, 3u);
+    EXPECT_EQ(id.access_token_lifetime, seconds(10));
+    EXPECT_EQ(id.between_jobs.wait, milliseconds(2000));
     const IdentityFaults& f = id.faults;
     EXPECT_EQ(f.user_state.mfa_required, true);
     EXPECT_EQ(f.user_state.ca_blocked, false);
@@ -101,7 +104,11 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ErrorCase{"identity: {flow: device_code}\n",
                   "e.yaml:1:12: identity.flow: unknown key (expected one of: expect_flow, approval, approval_delay, user, "
-                  "tenant, client_id, client_secret, jobs, faults, between_jobs)"},
+                  "tenant, client_id, client_secret, jobs, access_token_lifetime, faults, between_jobs)"},
+        ErrorCase{"identity: {jobs: 2, between_jobs: {wait: 11m}}\n",
+                  "e.yaml:1:42: identity.between_jobs.wait: longer than 10 minutes (use advance to move the sign-in clock)"},
+        ErrorCase{"identity: {access_token_lifetime: 0s}\n",
+                  "e.yaml:1:35: identity.access_token_lifetime: at least 1s"},
         ErrorCase{"identity: {expect_flow: device-code}\n",
                   "e.yaml:1:25: identity.expect_flow: \"device-code\" is not one of: device_code, authorization_code, "
                   "client_credentials, any"},

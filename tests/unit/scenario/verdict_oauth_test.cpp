@@ -217,16 +217,30 @@ TEST(VerdictOauth, InvalidGrantStopsBoundsRefreshes) {
 }
 
 TEST(VerdictOauth, RefreshBeforeExpiry) {
-    // The token expires an hour after the run's start; the clock moved 2 hours before the AUTH.
+    // The token lives 60 s; the client presents it 200 s into the run.
     Trace t = happy();
-    t.clock_advances.push_back({milliseconds(0), std::chrono::seconds(7200)});
+    t.identity.back() = check(200000, "printer@contoso.com", "printer@contoso.com", clock_start + 60);
     const Findings f = judge(oauth_scenario(), t);
     EXPECT_RULE(f, "refresh-before-expiry", fail);
-    EXPECT_TRUE(quoted(rule(f, "refresh-before-expiry"), "X 10.200s AUTH XOAUTH2 user=printer@contoso.com token(upn=printer@contoso.com"))
+    EXPECT_TRUE(quoted(rule(f, "refresh-before-expiry"), "X 200.000s AUTH XOAUTH2 user=printer@contoso.com token(upn=printer@contoso.com"))
         << test::dump(rule(f, "refresh-before-expiry"));
-    EXPECT_TRUE(quoted(rule(f, "refresh-before-expiry"), "s after exp)"));
-    t.clock_advances.clear();
+    EXPECT_TRUE(quoted(rule(f, "refresh-before-expiry"), "140 s after exp)"));
+    t.identity.back().t = milliseconds(30000);
     EXPECT_RULE(judge(oauth_scenario(), t), "refresh-before-expiry", pass);
+}
+
+TEST(VerdictOauth, RefreshBeforeExpiryForgivesClockMovesTheClientCannotSee) {
+    // Issued at the start, then the harness moves the sign-in clock 2 hours: the device's own
+    // clock still says the token is fresh (refresh-once-after-535 judges what it does next)...
+    Trace t = happy();
+    t.clock_advances.push_back({milliseconds(10100), std::chrono::seconds(7200)});
+    EXPECT_RULE(judge(oauth_scenario(), t), "refresh-before-expiry", pass);
+    // ...but a token issued after the move and presented past its exp was the client's doing.
+    Trace late = happy();
+    late.clock_advances.push_back({milliseconds(1000), std::chrono::seconds(7200)});
+    late.identity.back() = check(200000, "printer@contoso.com", "printer@contoso.com", clock_start + 7200 + 60);
+    late.identity.back().token_nbf = clock_start + 7200 + 2;
+    EXPECT_RULE(judge(oauth_scenario(), late), "refresh-before-expiry", fail);
 }
 
 TEST(VerdictOauth, RefreshOnceAfter535) {
