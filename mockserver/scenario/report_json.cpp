@@ -41,12 +41,18 @@ json::object transcript_json(const ConnectionTranscript& t) {
 
 // issue 13: the sign-in requests (never a secret; refresh tokens by fingerprint only).
 json::object identity_json(const IdentityRecord& r) {
-    return {{"t_ms", r.t.count()}, {"method", text(r.method)}, {"host", text(r.host)}, {"path", text(r.path)},
+    json::object o{{"t_ms", r.t.count()}, {"method", text(r.method)}, {"host", text(r.host)}, {"path", text(r.path)},
             {"endpoint", text(r.endpoint)}, {"tenant", text(r.tenant_segment)}, {"grant", text(r.grant)},
             {"client_id", text(r.client_id)}, {"user", text(r.user)}, {"scope", text(r.scope)}, {"status", r.status},
             {"ok", r.ok}, {"error", text(r.error)}, {"aadsts", r.aadsts}, {"retry_after", r.retry_after},
             {"interval", r.interval}, {"refresh_used", text(r.refresh_used)}, {"refresh_issued", text(r.refresh_issued)},
             {"access_token_issued", r.access_token_issued}, {"expires_in", r.token_expires_in}};
+    // Exchange's XOAUTH2 checks: the token's claims and fingerprint (never the token).
+    if (r.endpoint == "xoauth2") {
+        o["token"] = json::object{{"jwt", r.token_jwt}, {"upn", text(r.token_upn)}, {"app_only", r.token_app_only},
+                                  {"nbf", r.token_nbf}, {"exp", r.token_exp}, {"fingerprint", text(r.token_fingerprint)}};
+    }
+    return o;
 }
 
 json::object timeline_json(const TimelineLine& l) {
@@ -143,6 +149,15 @@ IdentityRecord identity_of(const json::object& o) {
     r.refresh_issued = str(o, "refresh_issued");
     r.access_token_issued = o.at("access_token_issued").as_bool();
     r.token_expires_in = o.at("expires_in").to_number<std::int64_t>();
+    if (const json::value* t = o.if_contains("token")) {
+        const json::object& k = t->as_object();
+        r.token_jwt = k.at("jwt").as_bool();
+        r.token_upn = str(k, "upn");
+        r.token_app_only = k.at("app_only").as_bool();
+        r.token_nbf = k.at("nbf").to_number<std::int64_t>();
+        r.token_exp = k.at("exp").to_number<std::int64_t>();
+        r.token_fingerprint = str(k, "fingerprint");
+    }
     return r;
 }
 
