@@ -64,39 +64,11 @@ RESULTS=$OUT/throughput.jsonl IDLE_RESULTS=$OUT/idle.jsonl
 : > "$RESULTS"; : > "$IDLE_RESULTS"
 
 SERVER_PIDS=()
-cleanup() {
-  local pid
-  for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${SERVER_PIDS[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null
-  done
-  if [[ $KEEP == 1 ]]; then
-    echo "kept $WORK" >&2
-  else  # everything but the results
-    find "$WORK" -mindepth 1 -maxdepth 1 ! -path "$OUT" -exec rm -rf {} +
-    rmdir "$WORK" 2>/dev/null
-  fi
-}
-trap cleanup EXIT
-trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM
-
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+# shellcheck source=bench/common.sh
+source "$BENCH/common.sh"
+bench_traps run.sh
 
 # --- tools -------------------------------------------------------------------------------------
-find_loadgen() {
-  if [[ -n ${LOADGEN:-} ]]; then return; fi
-  if [[ -x $REPO/build/bin/smtp-loadgen ]]; then LOADGEN=$REPO/build/bin/smtp-loadgen; return; fi
-  local dir=${BENCH_BUILD_DIR:-$REPO/build-bench}
-  if [[ ! -x $dir/bin/smtp-loadgen || -n $(find "$BENCH/loadgen" "$BENCH/CMakeLists.txt" -newer "$dir/bin/smtp-loadgen" -print -quit) ]]; then
-    log "building smtp-loadgen in $dir"
-    cmake -S "$BENCH" -B "$dir" -DCMAKE_BUILD_TYPE=Release > "$WORK/loadgen-cmake.log" 2>&1 &&
-      cmake --build "$dir" -j2 >> "$WORK/loadgen-cmake.log" 2>&1 ||
-      { cat "$WORK/loadgen-cmake.log" >&2; echo "run.sh: smtp-loadgen build failed" >&2; exit 1; }
-  fi
-  LOADGEN=$dir/bin/smtp-loadgen
-}
-
 free_port() {
   "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -259,16 +231,6 @@ cpu=" %6.0f us cpu/msg" % (r["server_cpu_s"]*1e6/r["messages_ok"]) if r.get("ser
 print("  %-12s %-11s %-8s s=%-3d %6dB %5d/%-5d msgs %8.1f msg/s%s%s%s" % (r["label"][5:], r["tool"], r["tls"],
   r["sessions"], r["size"], r["messages_ok"], r["messages_requested"], r["msgs_per_s"], cpu,
   " TIMEOUT" if r.get("timed_out") else "", (" ERR "+r.get("first_error","")) if r.get("errors") else ""))' "$1" >&2
-}
-
-# CPU time (ns) the server's threads have used so far: the sum over /proc/PID/task/*/schedstat.
-# Unlike messages/s it does not depend on how the two cores were shared with the driver.
-server_cpu_ns() {  # pid
-  local t ns rest total=0
-  for t in /proc/"$1"/task/*/schedstat; do
-    read -r ns rest < "$t" 2> /dev/null && total=$((total + ns))
-  done
-  echo "$total"
 }
 
 with_cpu() {  # JSON line, CPU ns used by the server during it -> the line with server_cpu_s added

@@ -61,19 +61,9 @@ RESULTS=$OUT/tokens.jsonl
 : > "$RESULTS"
 
 SERVER_PIDS=()
-cleanup() {
-  local pid
-  for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${SERVER_PIDS[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null
-  done
-  if [[ $KEEP == 1 ]]; then echo "kept $WORK" >&2
-  else find "$WORK" -mindepth 1 -maxdepth 1 ! -path "$OUT" -exec rm -rf {} +; rmdir "$WORK" 2>/dev/null; fi
-}
-trap cleanup EXIT
-trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+# shellcheck source=bench/common.sh
+source "$REPO/bench/common.sh"
+bench_traps run.sh
 
 # Waits for a "listening <name> 127.0.0.1:<port>" line (any of the names given); prints the port.
 wait_listening() {  # file pid name...
@@ -87,13 +77,6 @@ wait_listening() {  # file pid name...
     sleep 0.1
   done
   return 1
-}
-
-# CPU time (ns) of every thread of a process so far (/proc/PID/task/*/schedstat), as bench/run.sh.
-server_cpu_ns() {
-  local t ns rest total=0
-  for t in /proc/"$1"/task/*/schedstat; do read -r ns rest < "$t" 2>/dev/null && total=$((total + ns)); done
-  echo "$total"
 }
 
 # --- peers: each start_* sets PORT, PID, CA, SERVERNAME, TOKEN_PATH and the per-grant arguments ---

@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
           << ",\"tls\":\"" << (opt->tls == loadgen::TlsMode::starttls ? "starttls" : "none") << "\""
           << ",\"tls_protocol\":" << json_string(res.tls_protocol)
           << ",\"tls_cipher\":" << json_string(res.tls_cipher)
-          << ",\"auth\":" << (opt->user.empty() ? "false" : "true")
+          << ",\"auth\":" << (opt->user.empty() ? "false" : opt->xoauth2_token.empty() ? "\"login\"" : "\"xoauth2\"")
           << ",\"sessions\":" << opt->sessions << ",\"size\":" << opt->size
           << ",\"per_connection\":" << opt->per_connection
           << ",\"messages_requested\":" << opt->messages << ",\"messages_ok\":" << res.messages_ok

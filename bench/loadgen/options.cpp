@@ -24,6 +24,7 @@ constexpr const char* usage = R"(usage: smtp-loadgen [options]
   --ca FILE              trust anchor for --verify
   --sni NAME             server name in ClientHello
   --user U --password P  AUTH LOGIN after EHLO (after STARTTLS when TLS)
+  --user U --xoauth2-token T  AUTH XOAUTH2 with bearer token T instead (RFC 7628 / Google's form)
   --max-seconds S        whole-run time cap (default 60)
   --io-timeout S         per read/write timeout (default 30)
   --from ADDR --to ADDR --helo NAME
@@ -89,6 +90,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         else if (a == "--sni") o.sni = v;
         else if (a == "--user") o.user = v;
         else if (a == "--password") o.password = v;
+        else if (a == "--xoauth2-token") o.xoauth2_token = v;
         else if (a == "--max-seconds") ok = (o.max_seconds = std::atof(v.c_str())) > 0;
         else if (a == "--io-timeout") ok = (o.io_timeout = std::atof(v.c_str())) > 0;
         else if (a == "--from") o.from = v;
@@ -101,7 +103,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     if (!is_loopback(o.host))
         return fail("refusing " + o.host + ": only 127.0.0.0/8 (or \"localhost\") is allowed");
     if (o.tls_min > o.tls_max) return fail("--tls-min is above --tls-max");
-    if (!o.user.empty() && o.password.empty()) return fail("--user needs --password");
+    if (!o.user.empty() && o.password.empty() && o.xoauth2_token.empty())
+        return fail("--user needs --password or --xoauth2-token");
+    if (!o.xoauth2_token.empty() && (o.user.empty() || !o.password.empty()))
+        return fail("--xoauth2-token needs --user and excludes --password");
     return o;
 }
 

@@ -24,6 +24,7 @@ struct Options {
     std::string sni;               // server name sent in the handshake (and checked with --verify)
     std::string user;              // AUTH LOGIN when non-empty
     std::string password;
+    std::string xoauth2_token;     // with `user`: AUTH XOAUTH2 (bearer token) instead of LOGIN
     double max_seconds = 60.0;     // whole-run cap: sessions in flight are aborted at this point
     double io_timeout = 30.0;      // cap on each read or write
     std::string from = "bench@contoso.com";

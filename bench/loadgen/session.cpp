@@ -67,7 +67,7 @@ struct Run {
     const Options& opt;
     ssl::context* tls;
     tcp::endpoint endpoint;
-    std::string payload, ehlo, mail, rcpt, user_b64, password_b64;
+    std::string payload, ehlo, mail, rcpt, user_b64, password_b64, xoauth2;
     long claimed = 0;
     bool stopping = false;
     int workers_left = 0;
@@ -116,7 +116,9 @@ public:
             co_await start_tls();
             co_await command(run_.ehlo, 2, "ehlo_tls");
         }
-        if (!run_.opt.user.empty()) {
+        if (!run_.opt.xoauth2_token.empty()) {
+            co_await command(run_.xoauth2, 2, "auth_xoauth2");
+        } else if (!run_.opt.user.empty()) {
             co_await command("AUTH LOGIN\r\n", 3, "auth");
             co_await command(run_.user_b64, 3, "auth_user");
             co_await command(run_.password_b64, 2, "auth_password");
@@ -294,6 +296,7 @@ Results run_load(asio::io_context& io, const Options& opt, ssl::context* tls) {
     run.rcpt = "RCPT TO:<" + opt.to + ">\r\n";
     run.user_b64 = base64(opt.user) + "\r\n";
     run.password_b64 = base64(opt.password) + "\r\n";
+    run.xoauth2 = "AUTH XOAUTH2 " + base64("user=" + opt.user + "\x01" "auth=Bearer " + opt.xoauth2_token + "\x01\x01") + "\r\n";
     run.res.latency_us.reserve(static_cast<std::size_t>(opt.messages));
 
     auto t0 = Clock::now();

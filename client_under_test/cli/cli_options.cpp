@@ -1,5 +1,7 @@
 #include "cli/cli_options.hpp"
 
+#include "cli/oauth_options.hpp"
+
 #include <openssl/ssl.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@ po::options_description describe() {
         ("timeout", po::value<int>(), "cap, in seconds, on every RFC 5321 timeout")
         ("quirk", po::value<strings>()->composing(), "deliberate misbehaviour (repeatable), see quirks.hpp")
         ("verbose", "transcript on stderr, AUTH secrets redacted");
+    add_oauth_options(d);
     return d;
 }
 
@@ -97,14 +100,20 @@ void fill_config(const po::variables_map& vm, Request& r) {
     c.security = security(vm);
     c.require_tls = vm.count("require-tls") > 0;
     if (c.require_tls && c.security == Security::none) throw UsageError("--require-tls contradicts --no-tls");
-    c.auth = auth(vm["auth"].as<std::string>());
+    const bool oauth = vm.count("oauth") > 0;
+    // --oauth means XOAUTH2 with a token of the client's own; the user may come from that token.
+    c.auth = oauth ? AuthMechanism::xoauth2 : auth(vm["auth"].as<std::string>());
+    if (oauth && !vm["auth"].defaulted() && c.auth != auth(vm["auth"].as<std::string>()))
+        throw UsageError("--oauth sends XOAUTH2; --auth must be xoauth2 or left out");
     c.user = opt(vm, "user");
     c.password = opt(vm, "password");
     c.token = opt(vm, "token");
-    if (c.auth != AuthMechanism::none && c.user.empty()) throw UsageError("--auth needs --user");
+    if (c.auth != AuthMechanism::none && c.user.empty() && !oauth) throw UsageError("--auth needs --user");
     if ((c.auth == AuthMechanism::login || c.auth == AuthMechanism::plain) && !vm.count("password"))
         throw UsageError("--auth login/plain needs --password");
-    if (c.auth == AuthMechanism::xoauth2 && c.token.empty()) throw UsageError("--auth xoauth2 needs --token");
+    if (c.auth == AuthMechanism::xoauth2 && c.token.empty() && !oauth)
+        throw UsageError("--auth xoauth2 needs --token (or --oauth to get one)");
+    if (oauth && !c.token.empty()) throw UsageError("choose one of --token, --oauth");
     c.helo = vm.count("helo") ? opt(vm, "helo") : host_name();
     if (c.helo.empty() || c.helo.find_first_of(" \r\n") != std::string::npos) throw UsageError("bad --helo name");
     for (const std::string& q : list(vm, "quirk")) {
@@ -179,6 +188,7 @@ Request parse_command_line(int argc, const char* const argv[]) {
     fill_config(vm, r);
     fill_session(vm, r);
     fill_mail(vm, r);
+    if (vm.count("oauth")) r.oauth = oauth_options(vm, r.config.quirks, r.session.tls.ca_file);
     return r;
 }
 

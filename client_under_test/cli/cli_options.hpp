@@ -1,9 +1,11 @@
 #pragma once
 // The exosim-client command line (Boost.program_options) turned into a delivery request.
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "oauth_io/token_source.hpp"
 #include "reference/client_session.hpp"
 #include "reference/mime.hpp"
 
@@ -21,6 +23,7 @@ struct Request {
     std::vector<std::string> attach_paths;
     std::string body_file;     // read by the caller when set
     std::vector<std::string> bcc;
+    std::optional<oauth::OAuthOptions> oauth;  // --oauth: the token comes from the sign-in service
     bool help = false;
     std::string help_text;
 };

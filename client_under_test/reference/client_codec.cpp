@@ -201,6 +201,9 @@ void ClientCodec::start_auth() {
     // --quirk plain-before-login picks PLAIN whatever was offered; otherwise only what the current
     // (post-TLS) EHLO lists, whole-token matched (CC-05, CC-29).
     if (config_.quirks.plain_before_login && mechanism == AuthMechanism::login) mechanism = AuthMechanism::plain;
+    // --quirk password-with-oauth sends the password by LOGIN although the server offers only XOAUTH2.
+    else if (config_.quirks.password_with_oauth && mechanism == AuthMechanism::xoauth2 && !config_.password.empty())
+        mechanism = AuthMechanism::login;
     else if (!caps_.offers_auth(mechanism_name(mechanism)))
         return fail(Result::refused, no_reply(), "AUTH " + std::string(mechanism_name(mechanism)) + " not offered");
     const std::string& secret = mechanism == AuthMechanism::xoauth2 ? config_.token : config_.password;

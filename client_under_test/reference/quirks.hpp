@@ -20,6 +20,15 @@ struct Quirks {
     bool reuse_pre_tls_buffer = false;      // keep replies received before the TLS upgrade (CC-04)
     bool plain_before_login = false;        // prefer PLAIN even when not offered (CC-05, CC-06)
     bool no_retry = false;                  // give up after the first attempt (CC-20, CC-21)
+    // OAuth (issue 13 "Verdict rules"); each breaks one rule on purpose.
+    bool poll_too_fast = false;        // poll the device code every second, ignoring interval and slow_down
+    bool expired_token = false;        // present the cached access token however old; never fetch a new one
+    bool loop_invalid_grant = false;   // keep presenting a refresh token after invalid_grant
+    bool ignore_retry_after = false;   // retry the token endpoint on its own backoff, ignoring Retry-After
+    bool stale_refresh_token = false;  // keep the first refresh token, not the newest
+    bool no_offline_access = false;    // ask a delegated token without offline_access
+    bool wrong_scope = false;          // ask for a Microsoft Graph scope instead of Exchange's
+    bool password_with_oauth = false;  // AUTH LOGIN with --password when only XOAUTH2 is offered
 };
 
 struct QuirkName {
@@ -27,7 +36,7 @@ struct QuirkName {
     bool Quirks::*flag;
 };
 
-inline constexpr std::array<QuirkName, 11> quirk_names{{
+inline constexpr std::array<QuirkName, 19> quirk_names{{
     {"auth-before-tls", &Quirks::auth_before_tls},
     {"ignore-stripped-starttls", &Quirks::ignore_stripped_starttls},
     {"accept-bad-cert", &Quirks::accept_bad_cert},
@@ -39,6 +48,14 @@ inline constexpr std::array<QuirkName, 11> quirk_names{{
     {"reuse-pre-tls-buffer", &Quirks::reuse_pre_tls_buffer},
     {"plain-before-login", &Quirks::plain_before_login},
     {"no-retry", &Quirks::no_retry},
+    {"poll-too-fast", &Quirks::poll_too_fast},
+    {"expired-token", &Quirks::expired_token},
+    {"loop-invalid-grant", &Quirks::loop_invalid_grant},
+    {"ignore-retry-after", &Quirks::ignore_retry_after},
+    {"stale-refresh-token", &Quirks::stale_refresh_token},
+    {"no-offline-access", &Quirks::no_offline_access},
+    {"wrong-scope", &Quirks::wrong_scope},
+    {"password-with-oauth", &Quirks::password_with_oauth},
 }};
 
 // Turns on the quirk called name; false when there is no such quirk.

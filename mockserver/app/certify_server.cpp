@@ -62,7 +62,7 @@ CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir, std::op
     : config_(std::move(config)),
       data_dir_(absolute_dir(data_dir)),
       ca_(data_dir_ / "tls"),
-      exchange_((config_.data_dir = data_dir_, ca_.ensure_defaults(), std::make_shared<ExchangeRuntime>(config_, data_dir_))),
+      exchange_((config_.data_dir = data_dir_, ca_.ensure_defaults(), std::make_shared<ExchangeRuntime>(config_))),
       store_(data_dir_, config_.capture),
       slot_(registry_, tenant_overrides(exchange_)),
       identity_(std::make_unique<CertifyIdentity>(config_, data_dir_, *exchange_, ca_, slot_)) {
@@ -101,8 +101,7 @@ void seed_tls_dir(const fs::path& from, const fs::path& to) {
     fs::permissions(to, fs::perms::owner_all, fs::perm_options::replace);
     for (const auto& e : fs::directory_iterator(from)) {
         const std::string ext = e.path().extension().string();
-        // Not token.key: each worker's runtime makes its own token secret.
-        if (e.is_regular_file() && (ext == ".pem" || ext == ".key") && e.path() != ExchangeRuntime::token_key_path(from.parent_path()))
+        if (e.is_regular_file() && (ext == ".pem" || ext == ".key"))
             fs::copy_file(e.path(), to / e.path().filename(), fs::copy_options::overwrite_existing);
     }
     for (const char* sub : {"identity-signing", "apps"})

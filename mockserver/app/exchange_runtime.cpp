@@ -6,21 +6,8 @@
 #include "app/config_exchange.hpp"
 #include "app/config_yaml.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
-
-#include <openssl/rand.h>
-
-#include "core/ascii.hpp"
 
 #include "app/tenant_json.hpp"
 #include "policy/tenant_overrides.hpp"
@@ -30,20 +17,6 @@ namespace exosim::app {
 namespace {
 
 namespace json = boost::json;
-
-std::string hex(const unsigned char* p, std::size_t n) {
-    return core::ascii::hex(std::string_view(reinterpret_cast<const char*>(p), n));
-}
-
-std::string read_secret(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string s = text.str();
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    if (!in || s.empty()) throw std::runtime_error("token secret " + file.string() + " is empty or unreadable");
-    return s;
-}
 
 // The directory as configured: the tenants plus the transport's address map, so the JSON view
 // and the policies see the same stand-ins the transport applies.
@@ -57,46 +30,9 @@ policy::Directory configured_directory(const AppConfig& config) {
 
 }  // namespace
 
-std::filesystem::path ExchangeRuntime::token_key_path(const std::filesystem::path& data_dir) {
-    return data_dir / "tls" / "token.key";
-}
-
-// Created as a temporary file and hard-linked into place, so two processes starting at once
-// agree on one secret (link() fails with EEXIST for the loser, which then reads the winner's).
-std::string ExchangeRuntime::load_or_create_token_secret(const std::filesystem::path& data_dir) {
-    const std::filesystem::path file = token_key_path(data_dir);
-    std::error_code ec;
-    if (std::filesystem::exists(file, ec)) return read_secret(file);
-    std::filesystem::create_directories(file.parent_path(), ec);
-    if (ec) throw std::runtime_error("cannot create " + file.parent_path().string() + ": " + ec.message());
-
-    unsigned char bytes[32];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for the token secret");
-    const std::string secret = hex(bytes, sizeof bytes) + "\n";
-    const std::filesystem::path tmp = file.string() + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::runtime_error("cannot create " + tmp.string() + ": " + std::strerror(errno));
-    const bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
-                         ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written) {
-        std::filesystem::remove(tmp, ec);
-        throw std::runtime_error("cannot write " + tmp.string());
-    }
-    const int linked = ::link(tmp.c_str(), file.c_str());
-    const int link_errno = errno;
-    std::filesystem::remove(tmp, ec);
-    if (linked != 0 && link_errno != EEXIST)
-        throw std::runtime_error("cannot create " + file.string() + ": " + std::strerror(link_errno));
-    return read_secret(file);
-}
-
-ExchangeRuntime::ExchangeRuntime(const AppConfig& config, const std::filesystem::path& data_dir)
-    : data_dir_(data_dir),
-      settings_(config.exchange),
-      submission_(policy::SubmissionState::create(config.throttle)),
-      hs256_(std::make_shared<const policy::TokenIssuer>(load_or_create_token_secret(data_dir))),
-      tokens_(hs256_) {
+ExchangeRuntime::ExchangeRuntime(const AppConfig& config)
+    : settings_(config.exchange),
+      submission_(policy::SubmissionState::create(config.throttle)) {
     if (config.clock == ClockMode::virtual_clock) {
         virtual_clock_ = std::make_shared<policy::VirtualClock>();
         clock_ = virtual_clock_;
@@ -159,14 +95,8 @@ std::string ExchangeRuntime::mint_token(const std::string& user, std::chrono::se
         std::lock_guard lock(mutex_);
         minter = minter_;
     }
-    if (minter) return minter(user, ttl, audience);
-    policy::TokenClaims claims;
-    claims.sub = user;
-    claims.aud = audience;
-    claims.scp = std::string(policy::TokenIssuer::default_scope);
-    claims.iat = std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
-    claims.exp = claims.iat + ttl.count();
-    return hs256_->mint(claims);
+    if (!minter) throw std::logic_error("no sign-in service attached: cannot mint a token");
+    return minter(user, ttl, audience);
 }
 
 json::value ExchangeRuntime::tenants_json() const {

@@ -1,7 +1,7 @@
 #pragma once
 // The one Exchange Online environment of an `exosim serve` process: the tenant directory from the
 // configuration, the clock (real or virtual), the shared submission state (throttles, lockouts)
-// and the token issuer, plus the operations the control API and the scenario harness perform on
+// and the XOAUTH2 token verifier (the sign-in service's, attached by app::IdentityRuntime), plus the operations the control API and the scenario harness perform on
 // them. Sessions capture environment() once (shared_ptr<const ...>); every change builds a new
 // immutable Environment and swaps it under a mutex, so a change applies to new sessions only.
 #include <chrono>
@@ -26,9 +26,9 @@ namespace exosim::app {
 // scenario harness perform on it. Thread-safe: called from control and I/O threads.
 class ExchangeRuntime {
 public:
-    // Reads (or creates, mode 0600) the token secret at <data_dir>/tls/token.key. Throws
-    // std::runtime_error when it cannot, std::invalid_argument on an unservable directory.
-    ExchangeRuntime(const AppConfig& config, const std::filesystem::path& data_dir);
+    // Throws std::invalid_argument on an unservable directory. XOAUTH2 refuses every token until
+    // attach_tokens() (app::IdentityRuntime does it in serve, certify workers and `exosim token`).
+    explicit ExchangeRuntime(const AppConfig& config);
 
     std::shared_ptr<const policy::exo::Environment> environment() const;  // for new sessions
     bool virtual_clock() const;
@@ -39,9 +39,10 @@ public:
     void advance_clock(std::chrono::seconds by);  // throws std::logic_error on a real clock
     std::string mint_token(const std::string& user, std::chrono::seconds ttl,
                            const std::string& audience = "https://outlook.office.com") const;
-    // The sign-in service takes over tokens (app/identity_runtime): XOAUTH2 verifies with
-    // `verifier` and mint_token() mints through `minter` (RS256). Applies to new sessions. Until
-    // then (a runtime built alone, as in unit tests) the HS256 issuer over tls/token.key serves.
+    // Throws std::invalid_argument for a user that is not an address or a ttl <= 0, and
+    // std::logic_error when no sign-in service is attached.
+    // The sign-in service's tokens (app/identity_runtime): XOAUTH2 verifies with `verifier` and
+    // mint_token() mints through `minter` (RS256). Applies to new sessions.
     using TokenMinter = std::function<std::string(const std::string& user, std::chrono::seconds ttl,
                                                   const std::string& audience)>;
     void attach_tokens(std::shared_ptr<const policy::TokenVerifier> verifier, TokenMinter minter);
@@ -64,19 +65,12 @@ public:
     void reset_overrides();
     void reset();  // throttles, lockouts, clock offset, overrides
 
-    // The token secret file (<data_dir>/tls/token.key), shared with `exosim token`.
-    static std::filesystem::path token_key_path(const std::filesystem::path& data_dir);
-    // Reads the secret, creating a random one (0600) first when the file does not exist.
-    static std::string load_or_create_token_secret(const std::filesystem::path& data_dir);
-
 private:
     void publish_locked(std::shared_ptr<const policy::Directory> directory);
 
-    std::filesystem::path data_dir_;
     policy::exo::ExoSettings settings_;
     std::shared_ptr<policy::SubmissionState> submission_;
-    std::shared_ptr<const policy::TokenIssuer> hs256_;      // until attach_tokens()
-    std::shared_ptr<const policy::TokenVerifier> tokens_;  // what XOAUTH2 checks with
+    std::shared_ptr<const policy::TokenVerifier> tokens_;  // what XOAUTH2 checks with (null: refuse all)
     TokenMinter minter_;
     std::shared_ptr<policy::VirtualClock> virtual_clock_;  // null on a real clock
     std::shared_ptr<const policy::Clock> clock_;

@@ -1,5 +1,8 @@
 #include "app/identity_listener.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <boost/asio/ssl/context.hpp>
 #include <boost/json.hpp>
 
@@ -14,6 +17,11 @@ namespace {
 constexpr std::size_t identity_body_limit = 64 * 1024;
 // More than the control API's 64: a lab of devices plus whatever slow connections shedding keeps.
 constexpr std::size_t identity_max_connections = 256;
+
+// Handler threads: twice the cores (at least 4). Signing is CPU (RS256, ~0.3 ms), a refresh grant
+// waits for its record's fdatasync; more handlers than cores let waiting grants share one commit
+// (store::Journal's group commit) while the others sign.
+unsigned identity_handler_threads() { return std::max(4u, 2 * std::thread::hardware_concurrency()); }
 
 identity::HttpResponse json_error(unsigned status, const std::string& error, const std::string& description) {
     identity::HttpResponse r;
@@ -57,6 +65,7 @@ std::unique_ptr<control::HttpService> start_identity_listener(const AppConfig& c
     o.limits.body_limit = identity_body_limit;
     o.tls = transport::make_server_context(tls, ca.signin_cert(), ca.ca_file());
     o.handler = std::move(handler);
+    o.handler_threads = identity_handler_threads();
     o.error_page = [](unsigned status, std::string_view reason) {
         return json_error(status, "invalid_request", std::string(reason));
     };

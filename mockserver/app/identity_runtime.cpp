@@ -54,11 +54,7 @@ IdentityRuntime::IdentityRuntime(const AppConfig& config, const std::filesystem:
         request.user = user;
         request.audience = audience;
         request.lifetime = ttl;
-        identity::MintResult r = service->mint(request);
-        if (r.status != identity::ControlStatus::ok)
-            throw std::invalid_argument("cannot mint a token for " + user + ": " +
-                                        std::string(identity::control_status_name(r.status)));
-        return r.access_token;
+        return identity::mint_or_throw(*service, request);
     });
 }
 

@@ -94,7 +94,7 @@ int run_server(const AppConfig& config, const ServeOptions& serve_options) {
     ca.ensure_defaults();
     std::cout << "CA certificate: " << ca.ca_file().string() << "\n";
     // The Exchange Online environment (tenants, clock, throttles, tokens) every exo-* session uses.
-    auto exchange = std::make_shared<ExchangeRuntime>(config, data_dir);
+    auto exchange = std::make_shared<ExchangeRuntime>(config);
     // The sign-in service (issue 14): built before any session, so XOAUTH2 checks its tokens.
     IdentityRuntime identity_runtime(config, data_dir, *exchange, ca);
 

@@ -62,7 +62,7 @@ int token_command(const std::vector<std::string>& args) {
         if (vm.count("data-dir")) config.data_dir = vm["data-dir"].as<std::string>();
         validate(config);  // a directory that cannot be served is a configuration error (exit 1)
         const std::filesystem::path data_dir = std::filesystem::absolute(config.data_dir).lexically_normal();
-        ExchangeRuntime runtime(config, data_dir);
+        ExchangeRuntime runtime(config);
         transport::CertificateAuthority ca(data_dir / "tls");
         IdentityRuntime identity(config, data_dir, runtime, ca);
         identity::MintRequest request;

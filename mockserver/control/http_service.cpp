@@ -1,6 +1,8 @@
 #include "control/http_service.hpp"
 
 #include <array>
+#include <exception>
+#include <optional>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
@@ -11,11 +13,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -134,6 +138,31 @@ struct HttpService::Impl : std::enable_shared_from_this<HttpService::Impl> {
     asio::io_context ioc{1};
     tcp::acceptor acceptor{ioc};
     std::thread thread;
+    std::optional<asio::thread_pool> pool;  // options.handler_threads > 0; joined before ioc goes
+
+    // The handler's answer, computed on the pool when there is one; the coroutine resumes on the
+    // I/O thread either way (connection state is only touched there). A plain post and a
+    // completion dispatched back to the coroutine's executor: no coroutine frame crosses threads.
+    asio::awaitable<identity::HttpResponse> answer(identity::HttpRequest request) {
+        if (!pool) co_return options.handler(std::move(request));
+        identity::HttpResponse out;
+        std::exception_ptr error;
+        co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+            [this, &request, &out, &error](auto done) {
+                asio::post(*pool, [this, &request, &out, &error, done = std::move(done)]() mutable {
+                    try {
+                        out = options.handler(std::move(request));
+                    } catch (...) {
+                        error = std::current_exception();
+                    }
+                    auto ex = asio::get_associated_executor(done);
+                    asio::dispatch(ex, std::move(done));
+                });
+            },
+            asio::use_awaitable);
+        if (error) std::rethrow_exception(error);
+        co_return out;
+    }
 
     void phase(ConnectionTable::Id id, Phase p) { table.set_phase(id, p, ConnectionTable::Clock::now()); }
 
@@ -225,13 +254,13 @@ struct HttpService::Impl : std::enable_shared_from_this<HttpService::Impl> {
                     co_return false;
                 }
             }
-            identity::HttpResponse answer = options.handler(to_request(req, peer));
-            if (answer.delay.count() > 0) {
-                asio::steady_timer timer(ioc, answer.delay);
+            identity::HttpResponse reply = co_await answer(to_request(req, peer));
+            if (reply.delay.count() > 0) {
+                asio::steady_timer timer(ioc, reply.delay);
                 co_await timer.async_wait(use_tuple);
             }
-            if (answer.close_without_response) co_return false;
-            Response res = to_beast(answer, req.version(), req.keep_alive());
+            if (reply.close_without_response) co_return false;
+            Response res = to_beast(reply, req.version(), req.keep_alive());
             beast::get_lowest_layer(stream).expires_after(options.limits.write_timeout);
             auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
             if (wec) co_return false;
@@ -321,6 +350,7 @@ void HttpService::start() {
     } catch (const std::exception& e) {
         throw std::runtime_error(i.options.name + ": cannot listen on " + where + ": " + e.what());
     }
+    if (i.options.handler_threads > 0) i.pool.emplace(i.options.handler_threads);
     asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
     i.started = true;
     i.thread = std::thread([impl = impl_] {
@@ -342,6 +372,7 @@ void HttpService::stop() {
     });
     i.ioc.stop();
     if (i.thread.joinable()) i.thread.join();
+    if (i.pool) i.pool->join();  // handlers still running finish; their resumptions are dropped
 }
 
 const std::string& HttpService::address() const { return impl_->options.address; }

@@ -43,7 +43,8 @@ struct HttpLimits {
     std::size_t body_limit = 1024 * 1024;  // above: 413
 };
 
-// Answers one request; runs on the server's I/O thread, so it must not block for long.
+// Answers one request; runs on the server's I/O thread (handler_threads 0), so it must not block
+// for long, or on one of handler_threads pool threads, so it must be thread-safe.
 using HttpHandler = std::function<identity::HttpResponse(identity::HttpRequest)>;
 // The answer to a request the HTTP layer itself refused: 400 (malformed), 413, 431. `reason`
 // is a short English sentence naming the limit.
@@ -58,6 +59,10 @@ struct HttpServiceOptions {
     HttpLimits limits;
     std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
     HttpHandler handler;                             // required
+    // 0: the handler runs on the I/O thread, one request at a time. N: on a pool of N threads, so
+    // handlers that compute (RS256 signing) or wait (a refresh token's fdatasync) use every core
+    // and overlap, while the I/O thread keeps reading and writing other connections.
+    unsigned handler_threads = 0;
     HttpErrorPage error_page;                        // null: text/plain
     std::shared_ptr<HttpUpgrade> upgrade;            // plain HTTP only
 };

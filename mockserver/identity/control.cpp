@@ -1,4 +1,6 @@
 // Control operations (control API, scenarios): typed results, the same state the pages use.
+#include <stdexcept>
+
 #include "identity/jwt.hpp"
 #include "identity/service_state.hpp"
 
@@ -105,7 +107,9 @@ ControlStatus IdentityService::expire_app_secrets(std::string_view client_id) {
 }
 
 std::string IdentityService::rotate_signing_key(std::optional<std::chrono::seconds> grace) {
-    std::lock_guard lock(state_->mu);
+    std::unique_lock lock(state_->mu);
+    // Token responses still signing outside the lock name the current kid: they finish first.
+    RevocationGuard quiet(*state_, lock);
     return state_->crypto.rotate_signing_key(state_->now(), grace.value_or(state_->settings.key_rotation_grace));
 }
 
@@ -157,6 +161,15 @@ MintResult IdentityService::mint(const MintRequest& r) {
     spec.appidacr = app->public_client ? 0 : 1;
     const auto lifetime = r.lifetime.value_or(s.access_lifetime());
     return {ControlStatus::ok, mint_access_token(s, spec, lifetime), s.now() + lifetime};
+}
+
+std::string mint_or_throw(IdentityService& service, const MintRequest& request) {
+    MintResult r = service.mint(request);
+    if (r.status != ControlStatus::ok) {
+        const std::string who = request.user.empty() ? "app-only in " + request.tenant : request.user;
+        throw std::invalid_argument("cannot mint a token for " + who + ": " + std::string(control_status_name(r.status)));
+    }
+    return std::move(r.access_token);
 }
 
 std::optional<std::string> IdentityService::mfa_code(std::string_view user) const {

@@ -138,24 +138,35 @@ HttpResponse route(ServiceState& s, Ctx& ctx) {
     return route_tenant(s, ctx, seg);
 }
 
-// A response carrying a refresh token leaves only once its record is durable (refresh_tokens.hpp).
-// The append (an fdatasync) runs without the lock, so concurrent grants share the Journal's group
-// commit instead of queueing one fsync each behind the mutex (idclients benchmark: ~85 refreshes/s
-// flat at 1 and 10 clients). A failed append answers 500 server_error and the token never becomes
+// The signatures of the response's tokens (Ctx::to_sign), put in place of their placeholders.
+void sign_deferred(const Crypto& crypto, const std::vector<std::string>& inputs, std::string& body) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const std::string placeholder = jwt_placeholder(inputs[i], i);
+        const std::size_t at = body.find(placeholder);
+        if (at != std::string::npos) body.replace(at, placeholder.size(), sign_jwt_input(inputs[i], crypto));
+    }
+}
+
+// What a token response does without the lock: sign its tokens (Ctx::to_sign), then, when it
+// carries a refresh token, make the token's record durable (refresh_tokens.hpp) before it leaves.
+// Concurrent grants so sign on every handler thread and share the Journal's group commit instead
+// of queueing behind the mutex (idclients benchmark: ~85 refreshes/s flat at 1 and 10 clients).
+// A failed signature or append answers 500 server_error (AADSTS50000) and the token never becomes
 // usable; a consumed code is given back so the client may retry.
-HttpResponse make_durable(ServiceState& s, Ctx& ctx, std::unique_lock<std::mutex>& lock, HttpResponse ok) {
+HttpResponse finish_outside_lock(ServiceState& s, Ctx& ctx, std::unique_lock<std::mutex>& lock, HttpResponse ok) {
     ++s.appends_in_flight;
     lock.unlock();
-    bool durable = true;
+    bool done = true;
     try {
-        s.refresh.append(ctx.durable);
+        sign_deferred(s.crypto, ctx.to_sign, ok.body);
+        if (!ctx.durable.empty()) s.refresh.append(ctx.durable);
     } catch (const std::exception&) {
-        durable = false;
+        done = false;
     }
     lock.lock();
     if (--s.appends_in_flight == 0) s.writes_idle.notify_all();
-    if (durable) {
-        s.refresh.commit(ctx.durable);
+    if (done) {
+        if (!ctx.durable.empty()) s.refresh.commit(ctx.durable);
         return ok;
     }
     if (ctx.undo) ctx.undo(s);
@@ -183,7 +194,7 @@ HttpResponse IdentityService::handle(const HttpRequest& request) {
     ctx.event.path = ctx.path;
     ctx.event.host = ctx.host;
     HttpResponse r = route(s, ctx);
-    if (!ctx.durable.empty()) r = make_durable(s, ctx, lock, std::move(r));
+    if (!ctx.durable.empty() || !ctx.to_sign.empty()) r = finish_outside_lock(s, ctx, lock, std::move(r));
     ctx.event.status = r.status;
     if (r.status >= 400) ctx.event.ok = false;
     if (s.observer) s.observer(ctx.event);

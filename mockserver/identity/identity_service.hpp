@@ -70,6 +70,12 @@ struct MintResult {
     std::chrono::system_clock::time_point expires;
 };
 
+class IdentityService;
+// The access token of `request`, or std::invalid_argument ("cannot mint a token for <user>:
+// unknown_user"): what ExchangeRuntime's minter (`exosim token`, POST /api/v1/tokens, certify's
+// XOAUTH2 sends) and unit tests call.
+std::string mint_or_throw(IdentityService& service, const MintRequest& request);
+
 class IdentityService {
 public:
     using Observer = std::function<void(const IdentityEvent&)>;

@@ -120,10 +120,17 @@ JwtParse parse_jwt(std::string_view token) {
     return out;
 }
 
+std::string jwt_signing_input(const json::object& header, const json::object& payload) {
+    return base64url_encode(json::serialize(header)) + "." + base64url_encode(json::serialize(payload));
+}
+
+std::string sign_jwt_input(std::string signing_input, const Crypto& crypto) {
+    const std::string signature = crypto.sign_rs256(signing_input);
+    return std::move(signing_input) + "." + base64url_encode(signature);
+}
+
 std::string sign_jwt(const json::object& header, const json::object& payload, const Crypto& crypto) {
-    std::string input = base64url_encode(json::serialize(header)) + "." + base64url_encode(json::serialize(payload));
-    const std::string signature = crypto.sign_rs256(input);
-    return input + "." + base64url_encode(signature);
+    return sign_jwt_input(jwt_signing_input(header, payload), crypto);
 }
 
 std::string_view string_claim(const json::object& o, std::string_view name) {

@@ -41,6 +41,10 @@ JwtParse parse_jwt(std::string_view token);
 
 // Signs header.payload with the current key (the caller puts alg/kid/typ in `header`).
 std::string sign_jwt(const boost::json::object& header, const boost::json::object& payload, const Crypto& crypto);
+// base64url(header) "." base64url(payload): what RS256 signs.
+std::string jwt_signing_input(const boost::json::object& header, const boost::json::object& payload);
+// `signing_input` "." base64url(RS256 signature with the current key).
+std::string sign_jwt_input(std::string signing_input, const Crypto& crypto);
 
 // Claim helpers: nullopt / empty when absent or of another type.
 std::string_view string_claim(const boost::json::object& o, std::string_view name);

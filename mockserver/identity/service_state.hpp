@@ -10,6 +10,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
 
 #include "identity/aadsts.hpp"
 #include "identity/form.hpp"
@@ -72,10 +75,11 @@ struct ServiceState {
     std::optional<TokenEndpointFault> fault;
     std::deque<TokenEndpointFault> next_faults;  // after `fault` runs out (set_token_faults)
     std::chrono::seconds nbf_skew{0};
-    // Durable writes run outside `mu` (IdentityService::handle); revocations wait for them so the
-    // log's order matches memory's (RevocationGuard).
+    // Durable writes and deferred signatures run outside `mu` (IdentityService::handle);
+    // revocations wait for them so the log's order matches memory's, and key rotation so every
+    // token is signed by the key its header names (RevocationGuard).
     std::condition_variable writes_idle;
-    unsigned appends_in_flight = 0;
+    unsigned appends_in_flight = 0;  // responses between route() and their commit, outside `mu`
     unsigned revocations_waiting = 0;
 
     TimePoint now() const { return clock->now(); }
@@ -117,7 +121,19 @@ struct Ctx {
     // grant consumed (an authorization or device code) when that write fails.
     RefreshWrite durable;
     std::function<void(ServiceState&)> undo;
+    // The tokens of the response, signed once the lock is released (RS256 is most of a token
+    // request's CPU and reads none of the state `mu` guards): their signing inputs, each standing
+    // in the body as "<input>.~<index>~" until then (deferred_jwt, IdentityService::handle).
+    std::vector<std::string> to_sign;
 };
+
+// A JWT of the response being built, signed after the lock is released (Ctx::to_sign).
+std::string deferred_jwt(Ctx& ctx, const boost::json::object& header, const boost::json::object& payload);
+// What stands in the body for Ctx::to_sign[index] until it is signed: base64url, '.', '~' and
+// digits, none of which JSON escapes, and no JWT contains '~'.
+inline std::string jwt_placeholder(const std::string& signing_input, std::size_t index) {
+    return signing_input + ".~" + std::to_string(index) + "~";
+}
 
 // Tenant path segment: a known tenant, "common"/"organizations" (tenant == nullptr, multi), or
 // unknown (nullopt).

@@ -87,7 +87,7 @@ std::string short_scopes(const ScopeRequest& sc) {
     return out;
 }
 
-std::string mint_id_token(ServiceState& s, const IssueSpec& spec) {
+json::object id_token_claims(ServiceState& s, const IssueSpec& spec) {
     const std::int64_t now = unix_seconds(s.now());
     json::object c{{"aud", spec.app->client_id},
                    {"iss", "https://login.microsoftonline.com/" + spec.tenant_id + "/v2.0"},
@@ -97,13 +97,11 @@ std::string mint_id_token(ServiceState& s, const IssueSpec& spec) {
                    {"sub", stable_guid(spec.user->object_id + spec.app->client_id)},
                    {"tid", spec.tenant_id}, {"ver", "2.0"}};
     if (!spec.nonce.empty()) c["nonce"] = spec.nonce;
-    return sign_jwt(jwt_header(s), c, s.crypto);
+    return c;
 }
 
-}  // namespace
-
 // reference §5: v1 claims as Exchange receives them [INFER: RS256 JWT v1].
-std::string mint_access_token(ServiceState& s, const IssueSpec& spec, std::chrono::seconds lifetime) {
+json::object access_token_claims(ServiceState& s, const IssueSpec& spec, std::chrono::seconds lifetime) {
     const std::int64_t now = unix_seconds(s.now());
     const std::string aud = spec.scope.resource.empty() ? "00000003-0000-0000-c000-000000000000" : spec.scope.resource;
     json::object c{{"aud", aud},
@@ -124,7 +122,20 @@ std::string mint_access_token(ServiceState& s, const IssueSpec& spec, std::chron
         c["sub"] = sp;
         c["roles"] = json::array{"SMTP.SendAsApp"};
     }
-    return sign_jwt(jwt_header(s), c, s.crypto);
+    return c;
+}
+
+}  // namespace
+
+std::string deferred_jwt(Ctx& ctx, const json::object& header, const json::object& payload) {
+    std::string input = jwt_signing_input(header, payload);
+    std::string placeholder = jwt_placeholder(input, ctx.to_sign.size());
+    ctx.to_sign.push_back(std::move(input));
+    return placeholder;
+}
+
+std::string mint_access_token(ServiceState& s, const IssueSpec& spec, std::chrono::seconds lifetime) {
+    return sign_jwt(jwt_header(s), access_token_claims(s, spec, lifetime), s.crypto);
 }
 
 HttpResponse issue_tokens(ServiceState& s, Ctx& ctx, const IssueSpec& spec) {
@@ -140,7 +151,7 @@ HttpResponse issue_tokens(ServiceState& s, Ctx& ctx, const IssueSpec& spec) {
         o["not_before"] = std::to_string(unix_seconds(now) + s.nbf_skew.count());
         o["resource"] = spec.scope.resource;
     }
-    o["access_token"] = mint_access_token(s, spec, lifetime);
+    o["access_token"] = deferred_jwt(ctx, jwt_header(s), access_token_claims(s, spec, lifetime));
     ctx.event.access_token_issued = true;
     ctx.event.expires_in = lifetime.count();
     if (spec.user != nullptr && spec.scope.offline_access) {
@@ -151,7 +162,7 @@ HttpResponse issue_tokens(ServiceState& s, Ctx& ctx, const IssueSpec& spec) {
         ctx.event.refresh_issued = token_fingerprint(s, refresh);
         o["refresh_token"] = refresh;
     }
-    if (spec.user != nullptr && spec.scope.openid) o["id_token"] = mint_id_token(s, spec);
+    if (spec.user != nullptr && spec.scope.openid) o["id_token"] = deferred_jwt(ctx, jwt_header(s), id_token_claims(s, spec));
     if (spec.user != nullptr) ctx.event.user = spec.user->address;
     return json_no_store(json::serialize(o), ctx.ids);
 }

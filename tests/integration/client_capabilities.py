@@ -84,6 +84,17 @@ def _system_trust() -> str | None:
     return None if bundle.is_file() else f"{bundle} is missing"
 
 
+def _msmtp_xoauth2() -> str | None:
+    rc, out = _run(["msmtp", "--version"])
+    methods = re.search(r"^Supported authentication methods:\s*\n?(.*)$", out, re.M | re.S)
+    return None if rc == 0 and methods and "xoauth2" in methods.group(1).split() else "msmtp --version: no xoauth2"
+
+
+def _curl_bearer() -> str | None:
+    rc, out = _run(["curl", "--help", "all"])
+    return None if rc == 0 and "--oauth2-bearer" in out else "curl --help all: no --oauth2-bearer"
+
+
 def _python_import(module: str) -> str | None:
     rc, out = _run([PYTHON, "-c", f"import {module}"])
     return None if rc == 0 else (out.strip().splitlines() or [f"import {module} failed"])[-1]
@@ -126,6 +137,11 @@ CAPABILITIES = [
     Capability("nodemailer", "node", "nodejs", lambda: _which("node"), "client matrix"),
     Capability("nodemailer", "nodemailer module (npm install by ci/setup-deps clients)", "npm",
                lambda: _node_require("nodemailer"), "client matrix"),
+    # The OAuth adapters (tests/integration/test_oauth_adapters.py): msmtp and curl send a token that
+    # client_under_test/adapters/oauth_token_helper.py (python3 only) prints; MSAL and nodemailer
+    # use the rows of their own.
+    Capability("msmtp", "AUTH XOAUTH2 (passwordeval token helper)", "msmtp", _msmtp_xoauth2, "oauth adapters"),
+    Capability("curl", "--oauth2-bearer", "curl", _curl_bearer, "oauth adapters"),
     Capability("smtplib", "python3 with ssl", "python3", lambda: _python_import("ssl, smtplib"), "client matrix"),
     Capability("openssl", "the openssl command (test certificates)", "openssl", lambda: _which("openssl"),
                "integration tests"),

@@ -1,11 +1,9 @@
 """Helpers for the Exchange Online integration tests: exact reply patterns, TLS contexts,
-XOAUTH2 strings, tokens (from `exosim token`, or forged with the server's secret for the
-expired case) and client certificates signed by exosim's local CA."""
+XOAUTH2 strings, tokens (from `exosim token`, or signed with the sign-in service's own key for
+the expired case) and client certificates signed by exosim's local CA."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import re
 import smtplib
@@ -58,15 +56,19 @@ def exosim_token(server, user: str, ttl: int = 3600, audience: str | None = None
 
 
 def forged_token(server, claims: dict) -> str:
-    """A token signed with the server's own secret (tls/token.key), for claims `exosim token`
+    """An RS256 token signed with the sign-in service's current key
+    (tls/identity-signing/<kid>.key.pem, named by its `state` file), for claims `exosim token`
     refuses to mint (already expired)."""
-    secret = (server.data_dir / "tls" / "token.key").read_text().strip().encode()
+    keys = server.data_dir / "tls" / "identity-signing"
+    kid = next(l.split()[1] for l in (keys / "state").read_text().splitlines() if l.startswith("current "))
 
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
-    signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(json.dumps(claims).encode())
-    sig = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    header = {"typ": "JWT", "alg": "RS256", "kid": kid}
+    signing_input = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims).encode())
+    sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(keys / f"{kid}.key.pem")],
+                         input=signing_input.encode(), capture_output=True, check=True).stdout
     return signing_input + "." + b64(sig)
 
 

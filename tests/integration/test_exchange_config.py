@@ -1,5 +1,7 @@
 """The Exchange Online configuration from the command line: --print-config emits every section
 and loads back unchanged; bad sections are errors naming file, line and key (exit 1)."""
+import base64
+import json
 import subprocess
 
 import yaml
@@ -34,12 +36,17 @@ def test_bad_exchange_section_is_a_configuration_error(tmp_path):
     assert f"{cfg}:3:17: exchange.implicit_tls: 'loud' is not one of silent|refuse|serve" in r.stderr, r.stderr
 
 
-def test_token_secret_is_private_and_reused(tmp_path):
+def test_signing_key_is_private_and_reused(tmp_path):
     r = run("token", "--user", "printer@contoso.com", "--ttl", "60", "--data-dir", str(tmp_path / "d"))
     assert r.returncode == 0, r.stderr
-    key = tmp_path / "d" / "tls" / "token.key"
+    keys = tmp_path / "d" / "tls" / "identity-signing"
+    kid = (keys / "state").read_text().split()[1]
+    key = keys / f"{kid}.key.pem"
     assert oct(key.stat().st_mode & 0o777) == "0o600"
-    secret = key.read_text()
+    assert not (tmp_path / "d" / "tls" / "token.key").exists()  # the HS256 secret is gone
+    pem = key.read_text()
     again = run("token", "--user", "printer@contoso.com", "--ttl", "60", "--data-dir", str(tmp_path / "d"))
     assert again.returncode == 0, again.stderr
-    assert key.read_text() == secret  # reused, not regenerated
+    assert key.read_text() == pem  # reused, not regenerated
+    header = json.loads(base64.urlsafe_b64decode(again.stdout.split(".")[0] + "=="))
+    assert header["alg"] == "RS256" and header["kid"] == kid

@@ -169,8 +169,16 @@ def test_xoauth2_wrong_user_and_expired_get_535_5_7_3(server):
     reply = w.cmd(b"AUTH XOAUTH2 " + xoauth2("app@contoso.com", token).encode()).decode()
     assert line("535 5.7.3 Authentication unsuccessful").match(reply), reply
     now = int(time.time())
-    expired = forged_token(server, {"sub": "printer@contoso.com", "aud": "https://outlook.office.com",
-                                    "scp": "SMTP.Send", "iat": now - 7200, "exp": now - 3600})
+    contoso = "e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11"
+    claims = {"aud": "https://outlook.office.com", "iss": f"https://sts.windows.net/{contoso}/", "tid": contoso,
+              "upn": "printer@contoso.com", "scp": "SMTP.Send", "ver": "1.0",
+              "iat": now - 7200, "nbf": now - 7200, "exp": now - 3600}
+    # The same claims inside their lifetime pass: the expired one fails for exp alone.
+    fresh = forged_token(server, dict(claims, exp=now + 3600))
+    assert w.cmd(b"AUTH XOAUTH2 " + xoauth2("printer@contoso.com", fresh).encode()) == \
+        b"235 2.7.0 Authentication successful\r\n"
+    w = tls_wire(server)
+    expired = forged_token(server, claims)
     reply = w.cmd(b"AUTH XOAUTH2 " + xoauth2("printer@contoso.com", expired).encode()).decode()
     assert line("535 5.7.3 Authentication unsuccessful").match(reply), reply
     reply = w.cmd(b"AUTH XOAUTH2 " + xoauth2("printer@contoso.com", "not.a.token").encode()).decode()

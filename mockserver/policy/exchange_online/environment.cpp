@@ -2,7 +2,7 @@
 
 namespace exosim::policy::exo {
 
-std::shared_ptr<const ExoEnvironment> make_environment(std::string token_secret, std::shared_ptr<const Clock> clock,
+std::shared_ptr<const ExoEnvironment> make_environment(std::shared_ptr<const TokenVerifier> tokens, std::shared_ptr<const Clock> clock,
                                                        std::shared_ptr<const Directory> directory,
                                                        ExoSettings settings, ThrottleLimits limits) {
     auto env = std::make_shared<ExoEnvironment>();
@@ -10,7 +10,7 @@ std::shared_ptr<const ExoEnvironment> make_environment(std::string token_secret,
     env->directory->validate();
     env->clock = clock ? std::move(clock) : std::make_shared<const RealClock>();
     env->submission = SubmissionState::create(limits);
-    env->tokens = std::make_shared<const TokenIssuer>(std::move(token_secret));
+    env->tokens = std::move(tokens);
     env->settings = std::move(settings);
     return env;
 }

@@ -96,8 +96,9 @@ struct ExoEnvironment {
 using Environment = ExoEnvironment;
 
 // A complete environment: default_directory() unless given, RealClock unless given, a fresh
-// SubmissionState with default limits, and a TokenIssuer over `token_secret`.
-std::shared_ptr<const ExoEnvironment> make_environment(std::string token_secret,
+// SubmissionState with default limits, and `tokens` as the XOAUTH2 verifier (null: every token is
+// refused, "no token verifier configured").
+std::shared_ptr<const ExoEnvironment> make_environment(std::shared_ptr<const TokenVerifier> tokens = nullptr,
                                                        std::shared_ptr<const Clock> clock = nullptr,
                                                        std::shared_ptr<const Directory> directory = nullptr,
                                                        ExoSettings settings = {}, ThrottleLimits limits = {});

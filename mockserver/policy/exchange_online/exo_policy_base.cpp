@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "core/ascii.hpp"
-#include "policy/exchange_online/hmac_sha256.hpp"
+#include "policy/exchange_online/sha256.hpp"
 #include "policy/exchange_online/message_headers.hpp"
 
 namespace exosim::policy::exo {

@@ -1,6 +1,6 @@
 #include "policy/exchange_online/mx_policy.hpp"
 
-#include "policy/exchange_online/hmac_sha256.hpp"
+#include "policy/exchange_online/sha256.hpp"
 #include "policy/exchange_online/message_headers.hpp"
 #include "policy/exchange_online/spf.hpp"
 

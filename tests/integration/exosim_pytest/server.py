@@ -51,7 +51,7 @@ class ExosimServer:
     """One running `exosim serve`. Every listener binds port 0 unless the config says otherwise."""
 
     def __init__(self, data_dir: Path, config: dict | None = None, extra_args: list[str] | None = None,
-                 startup_timeout: float = 30.0):
+                 startup_timeout: float | None = None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_path = None
@@ -80,6 +80,11 @@ class ExosimServer:
                                      errors="replace")
         self._reader = threading.Thread(target=self._read_output, daemon=True)
         self._reader.start()
+        # Start-up generates RSA keys (CA, certificates, signing keys): seconds under ASan on a loaded
+        # machine, and a random prime search has a long tail. EXOSIM_STARTUP_TIMEOUT widens the budget
+        # (ci/sanitize sets it); a budget, not a speed assertion.
+        if startup_timeout is None:
+            startup_timeout = float(os.environ.get("EXOSIM_STARTUP_TIMEOUT", "30"))
         if not self._ready.wait(startup_timeout):
             self.stop()
             raise RuntimeError("exosim did not start:\n" + "\n".join(self.output))

@@ -16,7 +16,7 @@ std::string read(const fs::path& p) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-TEST(SeedTlsDir, CopiesCertificatesAndKeysButNotTheTokenSecretOrTheLock) {
+TEST(SeedTlsDir, CopiesCertificatesAndKeysButNotTheLock) {
     const fs::path root = fs::temp_directory_path() / ("exosim-seed-" + std::to_string(::getpid()));
     fs::remove_all(root);
     const fs::path from = root / "tls", to = root / "worker-1" / "tls";
@@ -24,14 +24,12 @@ TEST(SeedTlsDir, CopiesCertificatesAndKeysButNotTheTokenSecretOrTheLock) {
     write(from / "ca.pem", "CA");
     write(from / "ca.key", "CAKEY");
     write(from / "smtp.office365.com.expired.pem", "LEAF");
-    write(from / "token.key", "SECRET");
     write(from / ".lock", "");
     write(from / "notes.txt", "x");
     seed_tls_dir(from, to);
     EXPECT_EQ(read(to / "ca.pem"), "CA");
     EXPECT_EQ(read(to / "ca.key"), "CAKEY");
     EXPECT_EQ(read(to / "smtp.office365.com.expired.pem"), "LEAF");
-    EXPECT_FALSE(fs::exists(to / "token.key"));  // each worker's runtime makes its own
     EXPECT_FALSE(fs::exists(to / ".lock"));
     EXPECT_FALSE(fs::exists(to / "notes.txt"));
     EXPECT_EQ(fs::status(to).permissions() & fs::perms::all, fs::perms::owner_all);

@@ -1,15 +1,9 @@
-// ExchangeRuntime: the token secret, the clock, copy-on-write patches and scenario overrides.
+// ExchangeRuntime: the attached sign-in service's tokens, the clock, copy-on-write patches and scenario overrides.
 #include "app/exchange_runtime.hpp"
-
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
-#include "support/temp_dir.hpp"
+#include "support/test_identity.hpp"
 
 namespace exosim::app {
 namespace {
@@ -24,10 +18,15 @@ protected:
         config.clock = ClockMode::virtual_clock;
     }
 
-    test::TempDir tmp{"exosim-runtime"};
-    std::filesystem::path dir = tmp.path();
     AppConfig config;
 };
+
+void attach(ExchangeRuntime& rt, test::TestIdentity& identity) {
+    rt.attach_tokens(identity.verifier(), [&identity](const std::string& user, std::chrono::seconds ttl,
+                                                      const std::string& audience) {
+        return identity.mint(user, ttl, audience);
+    });
+}
 
 std::string error_of(auto&& f) {
     try {
@@ -38,44 +37,50 @@ std::string error_of(auto&& f) {
     return "(no error)";
 }
 
-TEST_F(Runtime, TokenSecretIsCreatedPrivateAndShared) {
-    ExchangeRuntime a(config, dir);
-    const auto key = ExchangeRuntime::token_key_path(dir);
-    struct stat st {};
-    ASSERT_EQ(::stat(key.c_str(), &st), 0);
-    EXPECT_EQ(st.st_mode & 0777, 0600u);
-    ExchangeRuntime b(config, dir);
-    const std::string token = b.mint_token("printer@contoso.com", 3600s);
-    auto env = a.environment();
+// Tokens are the sign-in service's (attached as IdentityRuntime attaches it); before that XOAUTH2
+// refuses every token and nothing can be minted.
+TEST_F(Runtime, TokensComeFromTheAttachedSignInService) {
+    ExchangeRuntime rt(config);
+    EXPECT_EQ(rt.environment()->tokens, nullptr);
+    EXPECT_THROW(rt.mint_token("printer@contoso.com", 3600s), std::logic_error);
+    const auto before = rt.environment();
+    test::TestIdentity identity(rt.clock(), before->directory);
+    attach(rt, identity);
+    EXPECT_EQ(before->tokens, nullptr);  // sessions already running keep what they started with
+    const std::string token = rt.mint_token("printer@contoso.com", 3600s);
+    auto env = rt.environment();
     EXPECT_EQ(env->tokens->verify(token, "printer@contoso.com", *env->clock), policy::TokenStatus::ok);
     EXPECT_EQ(env->tokens->verify(token, "alice@contoso.com", *env->clock), policy::TokenStatus::wrong_user);
-    const std::string other_audience = b.mint_token("printer@contoso.com", 3600s, "https://example.net");
+    const std::string other_audience = rt.mint_token("printer@contoso.com", 3600s, "https://example.net");
     EXPECT_EQ(env->tokens->verify(other_audience, "printer@contoso.com", *env->clock),
               policy::TokenStatus::wrong_audience);
-    EXPECT_THROW(a.mint_token("printer", 60s), std::invalid_argument);
-    EXPECT_THROW(a.mint_token("printer@contoso.com", 0s), std::invalid_argument);
+    EXPECT_THROW(rt.mint_token("printer", 60s), std::invalid_argument);
+    EXPECT_THROW(rt.mint_token("printer@contoso.com", 0s), std::invalid_argument);
+    EXPECT_THROW(rt.mint_token("nobody@contoso.com", 60s), std::invalid_argument);  // not in the directory
 }
 
 TEST_F(Runtime, VirtualClockAdvancesAndExpiresTokens) {
-    ExchangeRuntime rt(config, dir);
+    ExchangeRuntime rt(config);
     EXPECT_TRUE(rt.virtual_clock());
+    test::TestIdentity identity(rt.clock(), rt.environment()->directory);
+    attach(rt, identity);
     const std::string token = rt.mint_token("printer@contoso.com", 60s);
     const auto t0 = rt.now();
-    rt.advance_clock(61s);
-    EXPECT_EQ(rt.now() - t0, 61s);
+    rt.advance_clock(61s + 300s);  // past exp and Exchange's 5-minute skew
+    EXPECT_EQ(rt.now() - t0, 361s);
     auto env = rt.environment();
     EXPECT_EQ(env->tokens->verify(token, "printer@contoso.com", *env->clock), policy::TokenStatus::expired);
     rt.reset();  // a fresh clock: the offset is gone
-    EXPECT_LT(rt.now() - t0, 61s);
+    EXPECT_LT(rt.now() - t0, 361s);
 
     config.clock = ClockMode::real;
-    ExchangeRuntime real(config, dir);
+    ExchangeRuntime real(config);
     EXPECT_FALSE(real.virtual_clock());
     EXPECT_THROW(real.advance_clock(1s), std::logic_error);
 }
 
 TEST_F(Runtime, PatchIsCopyOnWriteAndOnlyNewSessionsSeeIt) {
-    ExchangeRuntime rt(config, dir);
+    ExchangeRuntime rt(config);
     auto before = rt.environment();
     rt.patch_tenant("contoso.com", json::parse(R"({"settings": {"reject_direct_send": true, "recipients_per_message": 10},
         "mailboxes": {"scanner@contoso.com": {"smtp_auth": "enabled", "send_as": ["alice@contoso.com"]}}})"));
@@ -90,7 +95,7 @@ TEST_F(Runtime, PatchIsCopyOnWriteAndOnlyNewSessionsSeeIt) {
 }
 
 TEST_F(Runtime, BadPatchesAreClearErrorsAndChangeNothing) {
-    ExchangeRuntime rt(config, dir);
+    ExchangeRuntime rt(config);
     auto before = rt.environment();
     EXPECT_EQ(error_of([&] { rt.patch_tenant("contoso.com", json::parse(R"({"setings": {}})")); }),
               "unknown tenant patch key 'setings' (known: settings, mailboxes)");
@@ -108,7 +113,7 @@ TEST_F(Runtime, BadPatchesAreClearErrorsAndChangeNothing) {
 }
 
 TEST_F(Runtime, ScenarioOverridesApplyOnTopAndReset) {
-    ExchangeRuntime rt(config, dir);
+    ExchangeRuntime rt(config);
     rt.apply_overrides({{"smtp_auth_disabled", "true"},
                         {"mailbox.scanner@contoso.com.smtp_auth", "enabled"},
                         {"tenant.fabrikam.com.smtp_auth_disabled", "false"},
@@ -133,7 +138,7 @@ TEST_F(Runtime, ScenarioOverridesApplyOnTopAndReset) {
 }
 
 TEST_F(Runtime, NewOverridesReplaceEarlierOnesAndPatchesStayUnderneath) {
-    ExchangeRuntime rt(config, dir);
+    ExchangeRuntime rt(config);
     rt.apply_overrides({{"recipients_sent_today.printer@contoso.com", "10"}, {"security_defaults", "true"}});
     rt.apply_overrides({{"reject_direct_send", "true"}});
     auto env = rt.environment();
@@ -152,7 +157,7 @@ TEST_F(Runtime, NewOverridesReplaceEarlierOnesAndPatchesStayUnderneath) {
 }
 
 TEST_F(Runtime, BadOverridesThrowAndApplyNothing) {
-    ExchangeRuntime rt(config, dir);
+    ExchangeRuntime rt(config);
     auto before = rt.environment();
     EXPECT_NE(error_of([&] { rt.apply_overrides({{"smtp_auth_disabled", "true"}, {"bogus", "1"}}); })
                   .find("unknown tenant setting 'bogus'"),
@@ -166,7 +171,7 @@ TEST_F(Runtime, BadOverridesThrowAndApplyNothing) {
 }
 
 TEST_F(Runtime, TenantsJsonOmitsPasswords) {
-    ExchangeRuntime rt(config, dir);
+    ExchangeRuntime rt(config);
     const std::string text = json::serialize(rt.tenants_json());
     EXPECT_EQ(text.find("Printer-Pass-1"), std::string::npos);
     const json::value v = rt.tenants_json();

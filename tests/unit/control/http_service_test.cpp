@@ -65,11 +65,12 @@ identity::HttpResponse echo(identity::HttpRequest req) {
 }
 
 struct Server {
-    explicit Server(HttpLimits limits) {
+    explicit Server(HttpLimits limits, HttpHandler handler = echo, unsigned handler_threads = 0) {
         HttpServiceOptions o;
         o.name = "test";
         o.limits = limits;
-        o.handler = echo;
+        o.handler = std::move(handler);
+        o.handler_threads = handler_threads;
         service = std::make_unique<HttpService>(std::move(o));
         service->start();
     }
@@ -98,6 +99,48 @@ TEST(HttpService, AnswersThroughTheHandlerWithContentLength) {
     EXPECT_EQ(status_line(r), "HTTP/1.1 200 OK");
     EXPECT_NE(r.find("Content-Length: 52\r\n"), std::string::npos) << r;
     EXPECT_TRUE(r.ends_with("\r\n\r\nPOST /token?x=1 [abc] host=login.microsoftonline.com")) << r;
+}
+
+// A handler that blocks (as a refresh grant's fdatasync does) holds up only its own connection
+// when handlers run on a pool; on the I/O thread the two requests take turns.
+TEST(HttpService, HandlerPoolAnswersBlockingHandlersSideBySide) {
+    auto blocking = [](identity::HttpRequest req) {
+        std::this_thread::sleep_for(500ms);
+        return echo(std::move(req));
+    };
+    for (unsigned threads : {0u, 2u}) {
+        Server s(small_limits(), blocking, threads);
+        RawClient a(s.port()), b(s.port());
+        const auto t0 = std::chrono::steady_clock::now();
+        a.send("GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+        b.send("GET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+        const std::string ra = a.read_all(3s), rb = b.read_all(3s);
+        const auto took = std::chrono::steady_clock::now() - t0;
+        EXPECT_TRUE(ra.ends_with("GET /a [] host=h")) << ra;
+        EXPECT_TRUE(rb.ends_with("GET /b [] host=h")) << rb;
+        if (threads == 0) {
+            EXPECT_GE(took, 1000ms);
+        } else {
+            EXPECT_LT(took, 900ms);  // 500 ms side by side, with room for a loaded machine
+        }
+    }
+}
+
+// A handler that throws on a pool thread ends that connection only; the server answers the next.
+TEST(HttpService, HandlerPoolSurvivesAThrowingHandler) {
+    auto throwing = [](identity::HttpRequest req) {
+        if (req.target == "/throw") throw std::runtime_error("handler failed");
+        return echo(std::move(req));
+    };
+    Server s(small_limits(), throwing, 2);
+    RawClient bad(s.port());
+    bad.send("GET /throw HTTP/1.1\r\nHost: h\r\n\r\n");
+    bool closed = false;
+    EXPECT_EQ(bad.read_all(2s, &closed), "");
+    EXPECT_TRUE(closed);
+    RawClient good(s.port());
+    good.send("GET /ok HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(good.read_all(2s).ends_with("GET /ok [] host=h"));
 }
 
 TEST(HttpService, PipelinedRequestsAreAnsweredInOrder) {

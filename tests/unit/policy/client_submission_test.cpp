@@ -19,6 +19,7 @@ std::string rendered(const Decision& d) { return d.reply ? d.reply->render() : s
 
 struct Submission : ::testing::Test {
     Fixture fx;
+    test::TestIdentity& identity = fx.with_identity();  // XOAUTH2 verifies with the sign-in service
     std::shared_ptr<const ExoEnvironment> env;
     void SetUp() override { env = fx.env(); }
     std::unique_ptr<ClientSubmissionPolicy> policy(SubmissionEndpoint e = SubmissionEndpoint::standard) {
@@ -168,7 +169,7 @@ TEST_F(Submission, BasicAuthRetiredKeepsXoauth2Working) {
     auto p = policy();
     EXPECT_EQ(rendered(p->on_auth(s, login("printer@contoso.com", "Printer-Pass-1"))),
               "550 5.7.30 Basic authentication is not supported for Client Submission." + tail());
-    const auto token = TokenIssuer("test-secret").mint("printer@contoso.com", std::chrono::seconds(60), *fx.clock);
+    const auto token = identity.mint("printer@contoso.com", std::chrono::seconds(60));
     auto q = policy();
     EXPECT_EQ(rendered(q->on_auth(s, core::Credentials{"XOAUTH2", "", "printer@contoso.com", token})),
               "235 2.7.0 Authentication successful\r\n");
@@ -195,21 +196,25 @@ TEST_F(Submission, BasicAuthDefaultOffReplyIsATenantSetting) {
 
 TEST_F(Submission, Xoauth2FailuresAreGeneric5_7_3) {
     const auto s = state("192.0.2.1", TlsVersion::tls1_2);
-    TokenIssuer issuer("test-secret");
-    const auto good = issuer.mint("printer@contoso.com", std::chrono::seconds(60), *fx.clock);
+    const auto good = identity.mint("printer@contoso.com", std::chrono::seconds(60));
     const std::string generic = "535 5.7.3 Authentication unsuccessful" + tail();
     EXPECT_EQ(rendered(policy()->on_auth(s, {"XOAUTH2", "", "app@contoso.com", good})), generic);  // wrong user
     EXPECT_EQ(rendered(policy()->on_auth(s, {"XOAUTH2", "", "printer@contoso.com", "junk"})), generic);
+    // Signed by a key this service never had: another sign-in service's (its second key; its first
+    // is FakeCrypto's fixed kid-1, which every test service shares).
+    Fixture other;
+    other.with_identity().crypto().rotate_signing_key(other.clock->now(), std::chrono::seconds(0));
     EXPECT_EQ(rendered(policy()->on_auth(
                   s, {"XOAUTH2", "", "printer@contoso.com",
-                      TokenIssuer("other").mint("printer@contoso.com", std::chrono::seconds(60), *fx.clock)})),
+                      other.identity->mint("printer@contoso.com", std::chrono::seconds(60))})),
               generic);
-    fx.clock->advance(std::chrono::seconds(60));
+    // Expired: past exp plus Exchange's 5-minute skew.
+    fx.clock->advance(std::chrono::seconds(60 + 300));
     EXPECT_EQ(rendered(policy()->on_auth(s, {"XOAUTH2", "", "printer@contoso.com", good})),
               "535 5.7.3 Authentication unsuccessful [SY5P282CA0097.AUSP282.PROD.OUTLOOK.COM "
-              "2025-11-23T11:13:20.000Z 08DE2A6028D26C22]\r\n");
+              "2025-11-23T11:18:20.000Z 08DE2A6028D26C22]\r\n");
     // §10: SMTP AUTH disabled blocks OAuth with the 5.7.139 tenant text.
-    const auto device = issuer.mint("device@fabrikam.com", std::chrono::seconds(60), *fx.clock);
+    const auto device = identity.mint("device@fabrikam.com", std::chrono::seconds(60));
     EXPECT_EQ(rendered(policy()->on_auth(s, {"XOAUTH2", "", "device@fabrikam.com", device})).substr(0, 45),
               "535 5.7.139 Authentication unsuccessful, Smtp");
 }
@@ -217,15 +222,16 @@ TEST_F(Submission, Xoauth2FailuresAreGeneric5_7_3) {
 // Issue 14: the wire stays generic, the reason goes into the session's events as a finding.
 TEST_F(Submission, Xoauth2FailureReasonsAreNotedNotSent) {
     const auto s = state("192.0.2.1", TlsVersion::tls1_2);
-    const auto good = TokenIssuer("test-secret").mint("printer@contoso.com", std::chrono::seconds(60), *fx.clock);
+    const auto good = identity.mint("printer@contoso.com", std::chrono::seconds(60));
     const Decision wrong_user = policy()->on_auth(s, {"XOAUTH2", "", "app@contoso.com", good});
     EXPECT_EQ(rendered(wrong_user), "535 5.7.3 Authentication unsuccessful" + tail());
     ASSERT_TRUE(wrong_user.note);
     EXPECT_EQ(wrong_user.note->rule, "xoauth2-token-rejected");
-    EXPECT_EQ(wrong_user.note->detail, "user= app@contoso.com is not sub printer@contoso.com");
+    EXPECT_EQ(wrong_user.note->detail, "user= app@contoso.com is not the token's upn \"printer@contoso.com\" nor a "
+                                       "mailbox it has FullAccess or send-as on");
     const Decision junk = policy()->on_auth(s, {"XOAUTH2", "", "printer@contoso.com", "junk"});
     ASSERT_TRUE(junk.note);
-    EXPECT_EQ(junk.note->detail, "HS256 token malformed or signed with another secret");
+    EXPECT_EQ(junk.note->detail, "not a JWT: not three dot-separated parts");
     const Decision nobody = policy()->on_auth(s, {"XOAUTH2", "", "nobody@contoso.com", good});
     ASSERT_TRUE(nobody.note);
     EXPECT_EQ(nobody.note->detail, "user= nobody@contoso.com is not a mailbox");

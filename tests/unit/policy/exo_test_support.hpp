@@ -1,6 +1,7 @@
 #pragma once
 // Shared fixtures for the Exchange Online policy tests: a virtual clock at the reference's banner
-// time, the default directory, no tarpit, and SessionState builders.
+// time, the default directory, no tarpit, the sign-in service for XOAUTH2 (with_identity()), and
+// SessionState builders.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 #include "core/session_state.hpp"
 #include "policy/exchange_online/environment.hpp"
 #include "policy/virtual_clock.hpp"
+#include "support/test_identity.hpp"
 
 namespace exosim::policy::exo::testing {
 
@@ -30,11 +32,20 @@ struct Fixture {
     std::shared_ptr<Directory> directory = std::make_shared<Directory>(default_directory());
     ExoSettings settings;
     ThrottleLimits limits;
+    // The sign-in service XOAUTH2 verifies with; none until with_identity() (every token refused).
+    std::unique_ptr<test::TestIdentity> identity;
 
     Fixture() { settings.auth_tarpit = std::chrono::milliseconds(0); }
 
+    // The sign-in service over this fixture's clock and directory: env() from now on verifies
+    // XOAUTH2 with it, and its mint() makes the tokens.
+    test::TestIdentity& with_identity() {
+        if (!identity) identity = std::make_unique<test::TestIdentity>(clock, directory);
+        return *identity;
+    }
+
     std::shared_ptr<const ExoEnvironment> env() const {
-        return make_environment("test-secret", clock, directory, settings, limits);
+        return make_environment(identity ? identity->verifier() : nullptr, clock, directory, settings, limits);
     }
 };
 

@@ -19,7 +19,6 @@
 #include "policy/exo_test_support.hpp"
 #include "policy/rfc_policy.hpp"
 #include "policy/tenant_fields.hpp"
-#include "policy/token.hpp"
 #include "support/engine_driver.hpp"
 
 namespace exosim::policy::exo {
@@ -151,8 +150,8 @@ std::unique_ptr<core::SessionPolicy> make_policy(const Profile& p, const Transcr
 }
 
 // {b64:text} is base64 of text; {xoauth2:user} the XOAUTH2 initial response (RFC 7628-style
-// "user=..^Aauth=Bearer <token>^A^A") with a token minted on the fixture's clock.
-std::string expand(std::string line, const Fixture& fx) {
+// "user=..^Aauth=Bearer <token>^A^A") with a token the fixture's sign-in service mints on its clock.
+std::string expand(std::string line, Fixture& fx) {
     for (std::size_t open; (open = line.find('{')) != std::string::npos;) {
         const std::size_t close = line.find('}', open);
         if (close == std::string::npos) break;
@@ -162,7 +161,7 @@ std::string expand(std::string line, const Fixture& fx) {
             value = core::base64_encode(body.substr(4));
         } else if (body.starts_with("xoauth2:")) {
             const std::string user = body.substr(8);
-            const std::string token = TokenIssuer("test-secret").mint(user, std::chrono::seconds(3600), *fx.clock);
+            const std::string token = fx.with_identity().mint(user, std::chrono::seconds(3600));
             value = core::base64_encode("user=" + user + "\x01" "auth=Bearer " + token + "\x01\x01");
         } else {
             break;
@@ -192,6 +191,7 @@ void render_actions(const test::EngineDriver& d, std::size_t from, std::string& 
 std::string replay(const std::string& profile_dir, const Transcript& t) {
     const Profile p = profile_for(profile_dir);
     Fixture fx;
+    fx.with_identity();  // XOAUTH2 verifies with the sign-in service, as in `exosim serve`
     core::ConnectionInfo c;
     c.session_id = session_id;
     c.listener = profile_dir;

@@ -1,33 +1,19 @@
 #include "store/journal.hpp"
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "support/temp_dir.hpp"
+
 namespace exosim::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "exosim-journal-XXXXXX").string();
-        path_ = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using test::TempDir;  // support/temp_dir.hpp
 
 std::string file_text(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -1,7 +1,5 @@
 #include "transport/identity_crypto.hpp"
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -9,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <openssl/rsa.h>
 
+#include "support/temp_dir.hpp"
 #include "transport/openssl_util.hpp"
 
 namespace exosim::transport {
@@ -18,21 +17,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using std::chrono::system_clock;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "exosim-idcrypto-XXXXXX").string();
-        path_ = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using test::TempDir;  // support/temp_dir.hpp
 
 // Made with `openssl req -x509 -newkey rsa:2048 -subj "/CN=Contoso Test Assertion" -days 3650`;
 // thumbprints from `openssl x509 -noout -fingerprint -sha1` / `-sha256`, re-encoded base64url:

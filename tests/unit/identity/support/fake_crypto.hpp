@@ -123,9 +123,13 @@ private:
     std::string current_ = "kid-1";
 };
 
+// Thread-safe as DurableLog requires (the service appends outside its lock).
 class MemoryLog final : public DurableLog {
 public:
-    void append(std::string_view record) override { records.emplace_back(record); }
+    void append(std::string_view record) override {
+        std::lock_guard lock(mu_);
+        records.emplace_back(record);
+    }
     std::vector<std::string> replay() override { return records; }
     void rewrite(const std::vector<std::string>& r) override {
         records = r;
@@ -133,6 +137,9 @@ public:
     }
     std::vector<std::string> records;
     int rewrites = 0;
+
+private:
+    std::mutex mu_;
 };
 
 }  // namespace exosim::identity::testing

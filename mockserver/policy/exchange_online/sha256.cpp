@@ -1,4 +1,4 @@
-#include "policy/exchange_online/hmac_sha256.hpp"
+#include "policy/exchange_online/sha256.hpp"
 
 #include <string>
 
@@ -63,32 +63,6 @@ Sha256Digest sha256(std::string_view data) {
         for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(h[i] >> (24 - 8 * j));
     }
     return out;
-}
-
-// RFC 2104 2: H(K xor opad, H(K xor ipad, text)), keys longer than the block are hashed first.
-Sha256Digest hmac_sha256(std::string_view key, std::string_view message) {
-    std::string k0(key);
-    if (k0.size() > 64) {
-        const auto d = sha256(k0);
-        k0.assign(d.begin(), d.end());
-    }
-    k0.resize(64, '\0');
-    std::string inner(64, '\0');
-    std::string outer(64, '\0');
-    for (std::size_t i = 0; i < 64; ++i) {
-        inner[i] = static_cast<char>(k0[i] ^ 0x36);
-        outer[i] = static_cast<char>(k0[i] ^ 0x5c);
-    }
-    inner.append(message);
-    const auto ih = sha256(inner);
-    outer.append(ih.begin(), ih.end());
-    return sha256(outer);
-}
-
-bool digest_equal(const Sha256Digest& a, const Sha256Digest& b) {
-    std::uint8_t diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<std::uint8_t>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 }  // namespace exosim::policy::exo
