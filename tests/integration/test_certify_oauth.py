@@ -25,7 +25,8 @@ OAUTH_QUIRKS = {
     "poll-too-fast": ("oauth-device-code", "device-code-polling"),
     "expired-token": ("oauth-access-token-expires-mid-job", "refresh-before-expiry"),
     "loop-invalid-grant": ("oauth-refresh-inactive-90-days", "invalid-grant-stops"),
-    "ignore-retry-after": ("oauth-token-endpoint-outage", "outage-backoff"),
+    # The device-code poll interval (5 s) would hide Retry-After; client credentials have no interval.
+    "ignore-retry-after": ("oauth-token-endpoint-outage-app", "outage-backoff"),
     "stale-refresh-token": ("oauth-refresh-rotation-90-days", "newest-refresh-token"),
     "no-offline-access": ("oauth-device-code", "token-scope"),
     "wrong-scope": ("oauth-client-credentials-secret", "token-scope"),
@@ -137,7 +138,9 @@ def test_oauth_readiness_suite_passes_with_the_reference_client(tmp_path):
 def test_oauth_quirk_is_caught_by_its_rule(tmp_path, quirk):
     scenario, rule = OAUTH_QUIRKS[quirk]
     out = tmp_path / "r"
-    run = certify(*scenarios(scenario), "--client", f"{REFERENCE} --quirk {quirk}", "--out", str(out), timeout=300)
+    # password-with-oauth needs a password to send: a device configured with both.
+    extra = " --password Printer-Pass-1" if quirk == "password-with-oauth" else ""
+    run = certify(*scenarios(scenario), "--client", f"{REFERENCE} --quirk {quirk}{extra}", "--out", str(out), timeout=300)
     assert run.returncode == 1, run.stdout + run.stderr
     f = finding(results(out)[scenario], rule)
     assert f["verdict"] == "fail" and not f["as_expected"], (f, run.stdout)
