@@ -4,4 +4,8 @@ if [ -n "$a" ]; then set -- "$@" --attach "$a"; fi;
 if [ -n "$src" ]; then set -- "$@" --source "$src"; fi;
 if [ -n "$cc" ]; then set -- "$@" --cert "$cc" --key "$ck"; fi;
 IFS=,; for r in $t; do set -- "$@" --to "$r"; done; unset IFS;
-exec {exosim_client} --server {host}:{port} "$@" --ca {ca} --servername {servername} --auth {auth} --user {user} --password {password} --token {token} --from {from} --subject {subject} --body {body} --retries 2 --retry-delay-ms 100 --timeout 5
+of={oauth_flow} tk={token} cs={client_secret};
+if [ -n "$of" ] && [ -z "$tk" ]; then set -- "$@" --oauth "$of" --authority {authority} --client-id {client_id} --token-cache {token_cache} --identity-address {identity_address};
+  if [ "$of" = client-credentials ]; then if [ -n "$cs" ]; then set -- "$@" --client-secret "$cs"; else set -- "$@" --client-cert {app_cert} --client-key {app_key}; fi; fi;
+else set -- "$@" --password {password} --token "$tk"; fi;
+exec {exosim_client} --server {host}:{port} "$@" --ca {ca} --servername {servername} --auth {auth} --user {user} --from {from} --subject {subject} --body {body} --retries 2 --retry-delay-ms 100 --timeout 5

@@ -63,9 +63,9 @@ CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir, std::op
       data_dir_(absolute_dir(data_dir)),
       ca_(data_dir_ / "tls"),
       exchange_((config_.data_dir = data_dir_, ca_.ensure_defaults(), std::make_shared<ExchangeRuntime>(config_))),
-      identity_(std::make_unique<IdentityRuntime>(config_, data_dir_, *exchange_, ca_)),
       store_(data_dir_, config_.capture),
-      slot_(registry_, tenant_overrides(exchange_)) {
+      slot_(registry_, tenant_overrides(exchange_)),
+      identity_(std::make_unique<CertifyIdentity>(config_, data_dir_, *exchange_, ca_, slot_)) {
     transport::ServerOptions so = server_options(config_, exchange_, store_, registry_, ca_, slot_);
     so.shutdown_grace = std::chrono::seconds(2);
     if (evidence_dir) so.evidence_dir = *evidence_dir;
@@ -75,6 +75,7 @@ CertifyServer::CertifyServer(AppConfig config, const fs::path& data_dir, std::op
 
 void CertifyServer::prepare(const scenario::Scenario& s) {
     exchange_->reset();
+    identity_->reset();
     transport::CertVariant variant;
     if (s.server.tls.certificate == scenario::CertificateKind::valid ||
         !transport::parse_cert_variant(scenario::certificate_kind_name(s.server.tls.certificate), variant))
@@ -92,6 +93,7 @@ void CertifyServer::prepare(const scenario::Scenario& s) {
 CertifyServer::~CertifyServer() {
     server_->shutdown();
     server_.reset();
+    identity_.reset();
 }
 
 void seed_tls_dir(const fs::path& from, const fs::path& to) {
@@ -124,8 +126,10 @@ AppConfig certify_config(const CertifyOptions& o) {
     if (o.evidence)
         for (auto& l : config.listeners) l.tls.evidence = true;
     // A command runs on this machine and is told the ports; a device is configured by hand.
-    if (!o.manual && !o.trigger_url)
+    if (!o.manual && !o.trigger_url) {
         for (auto& l : config.listeners) l.port = 0;
+        config.identity.port = 0;
+    }
     validate(config);
     return config;
 }
@@ -158,6 +162,7 @@ harness::RunnerOptions runner_options(const CertifyOptions& o, CertifyServer& cs
     ro.mint_token = [exchange = cs.exchange()](const std::string& user) {
         return exchange->mint_token(user, std::chrono::hours(1));
     };
+    ro.identity = cs.identity().driver(o.manual, progress, ro.work_dir);
     return ro;
 }
 

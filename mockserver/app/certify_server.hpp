@@ -13,6 +13,7 @@
 #include "app/certify.hpp"
 #include "app/config.hpp"
 #include "app/exchange_runtime.hpp"
+#include "app/certify_identity.hpp"
 #include "app/identity_runtime.hpp"
 #include "harness/run_options.hpp"
 #include "harness/scenario_slot.hpp"
@@ -48,18 +49,22 @@ public:
     const std::filesystem::path& data_dir() const { return data_dir_; }
     std::shared_ptr<ExchangeRuntime> exchange() const { return exchange_; }
     const AppConfig& config() const { return config_; }
+    // The worker's sign-in service and its listener (issue 13).
+    CertifyIdentity& identity() { return *identity_; }
 
 private:
     AppConfig config_;
     std::filesystem::path data_dir_;
     transport::CertificateAuthority ca_;
     std::shared_ptr<ExchangeRuntime> exchange_;
-    // The worker's own sign-in service: the tokens scenarios hand a client ({token}) are its RS256
-    // tokens, verified by this worker's submission endpoint.
-    std::unique_ptr<IdentityRuntime> identity_;
     store::MessageStore store_;
     transport::SessionRegistry registry_;
     harness::ScenarioSlot slot_;
+    // The worker's own sign-in service: the tokens scenarios hand a client ({token}) are its RS256
+    // tokens, verified by this worker's submission endpoint; a client that gets its own token
+    // ({authority}, {identity_address}) gets it from this service's listener, and every request
+    // it makes goes into the scenario's trace.
+    std::unique_ptr<CertifyIdentity> identity_;
     std::unique_ptr<transport::Server> server_;
 };
 

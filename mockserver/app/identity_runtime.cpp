@@ -35,13 +35,17 @@ identity::IdentitySettings identity_settings(const AppConfig& config) {
 }
 
 IdentityRuntime::IdentityRuntime(const AppConfig& config, const std::filesystem::path& data_dir,
-                                 ExchangeRuntime& exchange, transport::CertificateAuthority& ca)
+                                 ExchangeRuntime& exchange, transport::CertificateAuthority& ca,
+                                 std::shared_ptr<const policy::Clock> clock,
+                                 std::optional<identity::IdentitySettings> settings)
     : parts_(make_identity_parts(data_dir, exchange, ca)) {
+    if (clock) parts_.clock = std::move(clock);
     auto mail = exchange.environment()->directory;
     identity::IdentityDirectory directory =
         identity::default_identity_directory(mail, read_file(parts_.scan_daemon_cert.chain));
     service_ = std::make_unique<identity::IdentityService>(
-        std::move(directory), parts_.clock, *parts_.crypto, *parts_.log, identity_settings(config),
+        std::move(directory), parts_.clock, *parts_.crypto, *parts_.log,
+        settings ? std::move(*settings) : identity_settings(config),
         [this](const identity::IdentityEvent& e) { observe(e); });
     identity::IdentityService* service = service_.get();
     exchange.attach_tokens(service_->smtp_verifier(), [service](const std::string& user, std::chrono::seconds ttl,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,11 @@ public:
     // Builds the service over <data_dir> (keys, journal, the Scan Daemon's certificate) and the
     // runtime's directory and clock, then attaches it to `exchange`. Throws std::runtime_error
     // when keys or the journal cannot be read or created.
+    // `clock` (certify: a clock the scenario may move forward) replaces the Exchange clock;
+    // `settings` (certify: a scenario's access-token lifetime) replaces identity_settings(config).
     IdentityRuntime(const AppConfig& config, const std::filesystem::path& data_dir, ExchangeRuntime& exchange,
-                    transport::CertificateAuthority& ca);
+                    transport::CertificateAuthority& ca, std::shared_ptr<const policy::Clock> clock = nullptr,
+                    std::optional<identity::IdentitySettings> settings = std::nullopt);
     IdentityRuntime(const IdentityRuntime&) = delete;
     IdentityRuntime& operator=(const IdentityRuntime&) = delete;
 

@@ -36,6 +36,7 @@ struct Prepared {
     std::string attachment;          // path given to the client, "" when none
     scenario::JudgeOptions judge;    // with the attachment resolver
     std::string token;
+    IdentityValues identity;         // {authority}, {client_id}, ... (empty without a sign-in service)
 };
 
 // Throws std::runtime_error with the reason the scenario cannot run here.
@@ -56,6 +57,14 @@ Prepared prepare(const scenario::Scenario& s, const RunnerOptions& o) {
         auto expected = expected_attachment(s);
         p.judge.attachment = [expected](const std::string&) { return expected; };
     }
+    // Only scenarios about OAuth fill {authority}, {oauth_flow}, ...: elsewhere they stay empty.
+    if (s.send.token == "none" || s.identity.present) {
+        if (!o.identity.values || !o.identity.start)
+            throw std::runtime_error("identity: this runner has no sign-in service for the client to get a token from");
+        p.identity = o.identity.values(s);
+    }
+    // send.token none: the client must get its own token ({token} stays empty).
+    if (s.send.token == "none") return p;
     p.token = fixed_test_token;
     if (o.mint_token && !s.send.user.empty()) {
         try {
@@ -80,7 +89,8 @@ bool wait_for_device(ScenarioSlot& slot, std::size_t before, const RunnerOptions
     return slot.wait_idle(before + 1, milliseconds(0));
 }
 
-std::string manual_prompt(const scenario::Scenario& s, const Endpoint& e, const RunnerOptions& o) {
+std::string manual_prompt(const scenario::Scenario& s, const Endpoint& e, const RunnerOptions& o,
+                          const IdentityValues& id) {
     std::string to;
     for (const auto& r : s.send.to) to += (to.empty() ? "" : ", ") + r;
     std::string out = "  Configure the device for scenario " + s.id + " (" + s.title + "):\n";
@@ -90,7 +100,14 @@ std::string manual_prompt(const scenario::Scenario& s, const Endpoint& e, const 
     out += "    auth:      " + s.send.auth + "\n";
     if (s.send.auth != "none") {
         out += "    user:      " + s.send.user + "\n";
-        out += "    password:  " + s.send.password + "\n";
+        if (s.send.token != "none") out += "    password:  " + s.send.password + "\n";
+    }
+    if (s.send.token == "none") {
+        // issue 13: the device signs in itself; device codes are shown as they appear.
+        out += "    OAuth:     " + id.oauth_flow + ", authority " + id.authority + "\n";
+        out += "    client id: " + id.client_id + (id.client_secret.empty() ? "" : " (secret " + id.client_secret + ")") + "\n";
+        out += "    scope:     " + id.scope + "\n";
+        out += "    sign-in:   " + id.identity_address + " (login.microsoftonline.com, microsoft.com/devicelogin)\n";
     }
     out += "    from:      " + s.send.from + "\n";
     out += "    to:        " + to + "\n";
@@ -110,7 +127,8 @@ Attempt run_client(ScenarioSlot& slot, const scenario::Scenario& s, const Prepar
     const std::size_t before = slot.connections();
     std::string command;
     try {
-        command = fill_template(o.command, placeholder_values(s, p.endpoint, p.options, attempt, p.attachment, p.token));
+        command = fill_template(o.command,
+                                placeholder_values(s, p.endpoint, p.options, attempt, p.attachment, p.token, p.identity));
     } catch (const std::exception& e) {
         return {false, e.what()};
     }
@@ -179,6 +197,53 @@ scenario::RunResult result_of(ScenarioSlot& slot, const scenario::Scenario& s, c
     return r;
 }
 
+// One job: the client run until it delivered or gave up (the harness re-runs it while the message
+// is deferred, up to max_attempts connections). Returns the harness error, "" when none.
+std::string run_job(ScenarioSlot& slot, const scenario::Scenario& s, const Prepared& prepared,
+                    const RunnerOptions& options, std::vector<scenario::ClientRun>& runs) {
+    const unsigned max_attempts = std::max(1u, s.expect.max_attempts);
+    const std::size_t before = slot.connections();
+    for (unsigned attempt = 1; attempt <= max_attempts; ++attempt) {
+        if (attempt > 1 && options.mode != TriggerMode::manual)
+            std::this_thread::sleep_for(options.rerun_backoff * (1u << std::min(attempt - 2, 10u)));
+        Attempt a = options.mode == TriggerMode::client ? run_client(slot, s, prepared, options, attempt, runs)
+                                                        : run_device(slot, options, attempt, runs);
+        if (!a.error.empty()) return a.error;
+        // No (further) connection, enough of them, or the client delivered or gave up for good:
+        // another run would not be a retry.
+        if (!a.connected || slot.connections() - before >= max_attempts) break;
+        if (slot.judge(prepared.judge).outcome != scenario::Outcome::deferred) break;
+    }
+    return {};
+}
+
+// The scenario's side of the sign-in service for one run; stop() also runs on every early return.
+class IdentityRun {
+public:
+    IdentityRun(const scenario::Scenario& s, const RunnerOptions& o) : s_(s), o_(o) {}
+    ~IdentityRun() { stop(); }
+    IdentityRun(const IdentityRun&) = delete;
+    IdentityRun& operator=(const IdentityRun&) = delete;
+
+    void start() {
+        if (!s_.identity.present && s_.send.token != "none") return;
+        o_.identity.start(s_);
+        started_ = true;
+    }
+    void before_job(unsigned job) {
+        if (started_ && job > 1 && o_.identity.between_jobs) o_.identity.between_jobs(s_, job);
+    }
+    void stop() {
+        if (started_ && o_.identity.stop) o_.identity.stop();
+        started_ = false;
+    }
+
+private:
+    const scenario::Scenario& s_;
+    const RunnerOptions& o_;
+    bool started_ = false;
+};
+
 }  // namespace
 
 scenario::RunResult run_scenario(ScenarioSlot& slot, std::shared_ptr<const scenario::Scenario> scenario,
@@ -197,26 +262,35 @@ scenario::RunResult run_scenario(ScenarioSlot& slot, std::shared_ptr<const scena
         slot.clear();
         return finish(scenario::harness_error(s, e.what()));
     }
-    if (options.mode == TriggerMode::manual) say(options, manual_prompt(s, prepared.endpoint, options));
+    if (options.mode == TriggerMode::manual) say(options, manual_prompt(s, prepared.endpoint, options, prepared.identity));
 
+    IdentityRun identity(s, options);
+    try {
+        identity.start();
+    } catch (const std::exception& e) {
+        slot.clear();
+        return finish(scenario::harness_error(s, std::string("identity: ") + e.what()));
+    }
     std::vector<scenario::ClientRun> runs;
-    const unsigned max_attempts = std::max(1u, s.expect.max_attempts);
-    for (unsigned attempt = 1; attempt <= max_attempts; ++attempt) {
-        if (attempt > 1 && options.mode != TriggerMode::manual)
-            std::this_thread::sleep_for(options.rerun_backoff * (1u << std::min(attempt - 2, 10u)));
-        Attempt a = options.mode == TriggerMode::client ? run_client(slot, s, prepared, options, attempt, runs)
-                                                        : run_device(slot, options, attempt, runs);
-        if (!a.error.empty()) {
+    const unsigned jobs = s.identity.present ? std::max(1u, s.identity.jobs) : 1u;
+    for (unsigned job = 1; job <= jobs; ++job) {
+        std::string error;
+        try {
+            identity.before_job(job);
+            slot.record_job_start();
+            error = run_job(slot, s, prepared, options, runs);
+        } catch (const std::exception& e) {
+            error = std::string("identity: ") + e.what();
+        }
+        if (!error.empty()) {
+            identity.stop();
             slot.clear();
-            scenario::RunResult r = scenario::harness_error(s, a.error);
+            scenario::RunResult r = scenario::harness_error(s, error);
             r.client_runs = std::move(runs);
             return finish(std::move(r));
         }
-        // No (further) connection, enough of them, or the client delivered or gave up for good:
-        // another run would not be a retry.
-        if (!a.connected || slot.connections() >= max_attempts) break;
-        if (slot.judge(prepared.judge).outcome != scenario::Outcome::deferred) break;
     }
+    identity.stop();
     scenario::RunResult r = result_of(slot, s, prepared, std::move(runs));
     slot.clear();
     return finish(std::move(r));

@@ -27,11 +27,30 @@ std::string servername(const scenario::Send& send, const Endpoint& endpoint) {
     return endpoint.servername.empty() ? endpoint.host : endpoint.servername;
 }
 
+// exosim-client's OAuth options (issue 13 "Clients"): the flow, where and as whom to sign in, and
+// the cache that keeps the refresh token across jobs.
+template <typename Add>
+void add_oauth_args(const IdentityValues& id, Add& add) {
+    add("--oauth", id.oauth_flow.empty() ? std::string("device-code") : id.oauth_flow);
+    add("--authority", id.authority);
+    add("--client-id", id.client_id);
+    if (id.oauth_flow == "client-credentials") {
+        if (!id.client_secret.empty()) add("--client-secret", id.client_secret);
+        else {
+            add("--client-cert", id.app_cert);
+            add("--client-key", id.app_key);
+        }
+    }
+    if (!id.token_cache.empty()) add("--token-cache", id.token_cache);
+    if (!id.identity_address.empty()) add("--identity-address", id.identity_address);
+}
+
 }  // namespace
 
 std::map<std::string, std::string> placeholder_values(const scenario::Scenario& s, const Endpoint& endpoint,
                                                       const RunnerOptions& options, unsigned attempt,
-                                                      const std::string& attachment, const std::string& token) {
+                                                      const std::string& attachment, const std::string& token,
+                                                      const IdentityValues& identity) {
     const scenario::Send& send = s.send;
     std::map<std::string, std::string> v;
     v["host"] = endpoint.host;
@@ -55,12 +74,27 @@ std::map<std::string, std::string> placeholder_values(const scenario::Scenario& 
     v["scenario"] = s.id;
     v["attempt"] = std::to_string(attempt);
     v["exosim_client"] = options.exosim_client.string();
-    v["exosim_client_args"] = reference_client_args(s, endpoint, options, attachment, token);
+    // issue 13: a client that gets its own token. {client_cert}/{client_key} are the relay
+    // connector's TLS client certificate (send.client_certificate); the app registration's
+    // certificate credential is {app_cert}/{app_key}.
+    v["authority"] = identity.authority;
+    v["identity_address"] = identity.identity_address;
+    v["tenant_id"] = identity.tenant_id;
+    v["client_id"] = identity.client_id;
+    v["client_secret"] = identity.client_secret;
+    v["app_cert"] = identity.app_cert;
+    v["app_key"] = identity.app_key;
+    v["scope"] = identity.scope;
+    v["token_cache"] = identity.token_cache;
+    v["oauth_flow"] = identity.oauth_flow;
+    v["ca_file"] = options.ca_file.string();
+    v["exosim_client_args"] = reference_client_args(s, endpoint, options, attachment, token, identity);
     return v;
 }
 
 std::string reference_client_args(const scenario::Scenario& s, const Endpoint& endpoint, const RunnerOptions& options,
-                                   const std::string& attachment, const std::string& token) {
+                                   const std::string& attachment, const std::string& token,
+                                   const IdentityValues& identity) {
     const scenario::Send& send = s.send;
     std::vector<std::string> args;
     auto add = [&](std::string flag, const std::string& value) {
@@ -77,7 +111,8 @@ std::string reference_client_args(const scenario::Scenario& s, const Endpoint& e
     add("--auth", send.auth);
     if (send.auth != "none") {
         if (!send.user.empty()) add("--user", send.user);
-        if (send.auth == "xoauth2") add("--token", token);
+        if (send.auth == "xoauth2" && send.token == "none") add_oauth_args(identity, add);
+        else if (send.auth == "xoauth2") add("--token", token);
         else add("--password", send.password);
     }
     if (!options.client_cert.empty() && !options.client_key.empty()) {

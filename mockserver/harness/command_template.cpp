@@ -7,11 +7,14 @@ namespace exosim::harness {
 
 namespace {
 
-constexpr std::array<std::string_view, 22> names{
+constexpr std::array<std::string_view, 33> names{
     "host",     "port",       "security",   "auth",       "from",        "to",
     "to_all",   "user",       "password",   "token",      "ca",          "servername",
     "attachment", "subject",  "body",       "client_cert", "client_key", "source", "scenario",
-    "attempt",  "exosim_client", "exosim_client_args"};
+    "attempt",  "exosim_client", "exosim_client_args",
+    // issue 13: a client that gets its own token
+    "authority", "identity_address", "tenant_id", "client_id", "client_secret", "app_cert", "app_key", "scope",
+    "token_cache", "oauth_flow", "ca_file"};
 
 bool known(std::string_view name) { return std::find(names.begin(), names.end(), name) != names.end(); }
 

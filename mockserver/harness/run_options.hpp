@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "scenario/model.hpp"
+
 namespace exosim::harness {
 
 enum class TriggerMode { client, manual, url };
@@ -21,6 +23,35 @@ struct Endpoint {
     // The name its certificate is issued for ("smtp.office365.com"): {servername} when the
     // scenario names none. Empty: the host.
     std::string servername;
+};
+
+// What a client that gets its own token is configured with (issue 13 "send.auth: xoauth2 without a
+// pre-minted token"): the {authority}, {identity_address}, ... placeholders.
+struct IdentityValues {
+    std::string authority;          // https://login.microsoftonline.com/<tenant>
+    std::string identity_address;   // host:port of the worker's sign-in listener
+    std::string tenant_id;          // GUID (or the tenant as the scenario names it when unknown)
+    std::string client_id;
+    std::string client_secret;
+    std::string app_cert;           // the app's certificate (PEM chain) for certificate credentials
+    std::string app_key;
+    std::string scope;              // space-separated
+    std::string token_cache;        // a file the client keeps its tokens in across jobs
+    std::string oauth_flow;         // exosim-client --oauth: device-code | client-credentials | auth-code; "" none
+};
+
+// The worker's sign-in service as a scenario run drives it (app/certify_identity). Every member
+// may be unset (a runner without a sign-in service: identity scenarios are then a harness error).
+struct IdentityDriver {
+    // After arm(): the scenario's identity faults applied, device-code approval started. Throws
+    // std::runtime_error when the scenario cannot be set up.
+    std::function<void(const scenario::Scenario&)> start;
+    // Before job `job` (2, 3, ...): identity.between_jobs applied.
+    std::function<void(const scenario::Scenario&, unsigned job)> between_jobs;
+    // End of the run: approval stopped.
+    std::function<void()> stop;
+    // The placeholder values for a scenario.
+    std::function<IdentityValues(const scenario::Scenario&)> values;
 };
 
 struct RunnerOptions {
@@ -54,6 +85,7 @@ struct RunnerOptions {
     // XOAUTH2 token for a user ({token}); unset: a fixed test token.
     std::function<std::string(const std::string& user)> mint_token;
     std::ostream* progress = nullptr;    // progress lines (manual prompt, waiting); null: silent
+    IdentityDriver identity;
 };
 
 }  // namespace exosim::harness

@@ -38,6 +38,14 @@ struct Run {
     std::unordered_map<std::string, std::size_t> by_id;  // session id -> index
     std::size_t active = 0;
     std::vector<std::string> errors;                   // the harness broke (TLS variant unavailable, ...)
+    std::vector<scenario::IdentityRecord> identity;    // sign-in requests, in answer order
+    std::int64_t identity_clock_start = 0;
+    std::vector<scenario::ClockAdvance> advances;
+    std::vector<milliseconds> job_starts;
+    std::vector<std::string> tenant_names;
+    std::string client_id;
+
+    milliseconds now() const { return std::chrono::duration_cast<milliseconds>(Clock::now() - armed_at); }
 };
 
 }  // namespace
@@ -198,8 +206,51 @@ scenario::Trace ScenarioSlot::trace() const {
     std::lock_guard lock(state_->mutex);
     scenario::Trace trace;
     if (!state_->run) return trace;
-    for (const Connection& c : state_->run->connections) trace.connections.push_back(c.builder.trace());
+    for (const Connection& c : state_->run->connections) {
+        trace.connections.push_back(c.builder.trace());
+        trace.connections.back().start = c.start;
+    }
+    trace.identity = state_->run->identity;
+    trace.identity_clock_start = state_->run->identity_clock_start;
+    trace.clock_advances = state_->run->advances;
+    trace.job_starts = state_->run->job_starts;
+    trace.tenant_names = state_->run->tenant_names;
+    trace.client_id = state_->run->client_id;
     return trace;
+}
+
+void ScenarioSlot::record_identity(scenario::IdentityRecord record) {
+    std::lock_guard lock(state_->mutex);
+    if (!state_->armed || !state_->run) return;
+    record.t = state_->run->now();
+    state_->run->identity.push_back(std::move(record));
+}
+
+void ScenarioSlot::set_identity_clock(std::int64_t unix_seconds) {
+    std::lock_guard lock(state_->mutex);
+    if (state_->run) state_->run->identity_clock_start = unix_seconds;
+}
+
+void ScenarioSlot::set_identity_expectations(std::vector<std::string> tenant_names, std::string client_id) {
+    std::lock_guard lock(state_->mutex);
+    if (!state_->run) return;
+    state_->run->tenant_names = std::move(tenant_names);
+    state_->run->client_id = std::move(client_id);
+}
+
+void ScenarioSlot::record_clock_advance(std::chrono::seconds by) {
+    std::lock_guard lock(state_->mutex);
+    if (state_->run) state_->run->advances.push_back({state_->run->now(), by});
+}
+
+void ScenarioSlot::record_job_start() {
+    std::lock_guard lock(state_->mutex);
+    if (state_->run) state_->run->job_starts.push_back(state_->run->now());
+}
+
+milliseconds ScenarioSlot::since_arm() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->run ? state_->run->now() : milliseconds(0);
 }
 
 std::vector<milliseconds> ScenarioSlot::connection_starts() const {

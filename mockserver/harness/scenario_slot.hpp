@@ -61,6 +61,18 @@ public:
     // Judges the armed (or last armed) scenario against trace(); connection_starts are filled in
     // when `options` has none. Verdict error with a reason when nothing was ever armed.
     scenario::Findings judge(const scenario::JudgeOptions& options = {}) const;
+    // A request to the sign-in service during the current run; its `t` is set here (since arm()).
+    // Ignored when nothing is armed.
+    void record_identity(scenario::IdentityRecord record);
+    // The sign-in clock at arm() (Unix seconds), a forward move of it, the start of a client job.
+    void set_identity_clock(std::int64_t unix_seconds);
+    // The tenant names (GUID, domains) and client id the client was configured with.
+    void set_identity_expectations(std::vector<std::string> tenant_names, std::string client_id);
+    void record_clock_advance(std::chrono::seconds by);
+    void record_job_start();
+    // Milliseconds since the current run was armed (0 when none).
+    std::chrono::milliseconds since_arm() const;
+
     // What went wrong on the harness side in this run (a certificate variant it could not make);
     // judge() turns any of these into verdict error.
     std::vector<std::string> errors() const;

@@ -116,6 +116,17 @@ std::string IdentityService::rotate_signing_key(std::optional<std::chrono::secon
 void IdentityService::set_token_fault(std::optional<TokenEndpointFault> fault) {
     std::lock_guard lock(state_->mu);
     state_->fault = fault;
+    state_->next_faults.clear();
+}
+
+void IdentityService::set_token_faults(std::vector<TokenEndpointFault> faults) {
+    std::lock_guard lock(state_->mu);
+    state_->fault.reset();
+    state_->next_faults.assign(faults.begin(), faults.end());
+    if (!state_->next_faults.empty()) {
+        state_->fault = state_->next_faults.front();
+        state_->next_faults.pop_front();
+    }
 }
 
 void IdentityService::set_clock_skew(std::chrono::seconds nbf_ahead) {

@@ -69,6 +69,7 @@ HttpResponse devicecode_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment&
     if (auto e = form_error(form)) return fail(ctx, *e);
     const std::string client_id(form.params.get("client_id"));
     ctx.event.client_id = client_id;
+    ctx.event.scope = std::string(form.params.has("scope") ? form.params.get("scope") : form.params.get("resource"));
     if (client_id.empty()) return fail(ctx, aad_error(900144, {"client_id"}));
     const AppRegistration* app = s.dir.find_app(client_id);
     if (app == nullptr || (t.tenant != nullptr && !app->multi_tenant && t.tenant->id != app->home_tenant_id)) {
@@ -110,6 +111,7 @@ HttpResponse devicecode_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment&
         s.devices.erase(oldest);
     }
     s.devices.emplace(flow.device_code, std::move(flow));
+    ctx.event.interval = static_cast<unsigned>(s.settings.device_code_interval.count());
     return json_no_store(json::serialize(o), ctx.ids);
 }
 

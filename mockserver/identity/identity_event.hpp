@@ -17,6 +17,17 @@ struct IdentityEvent {
     std::string error;       // OAuth error ("invalid_grant") or empty
     unsigned aadsts = 0;     // 0 when none
     unsigned status = 200;
+    // For certify's timeline and verdicts (issue 13): none of these is a secret.
+    std::string host;             // Host header, lower case, without port
+    std::string scope;            // the requested scope (or v1 resource), as sent
+    unsigned retry_after = 0;     // seconds of a Retry-After the response carried (0: none)
+    unsigned interval = 0;        // /devicecode: the polling interval handed out
+    // Refresh tokens by fingerprint: the first 12 hex digits of SHA-256 of the token. Not enough
+    // to use one; enough to tell which of those issued a client presented (newest or older).
+    std::string refresh_used;
+    std::string refresh_issued;
+    bool access_token_issued = false;
+    long long expires_in = 0;     // seconds, when an access token was issued
 };
 
 }  // namespace exosim::identity

@@ -81,6 +81,19 @@ HttpResponse not_found(Ctx& ctx) {
     return html_page(404, "<!DOCTYPE html><html><body><p>404 Not Found</p></body></html>", ctx.ids);
 }
 
+// The request log names the grant, client and scope even when the request fails before its
+// endpoint reads the form (an unknown tenant, a token-endpoint fault): certify judges them.
+void note_form(const ServiceState& s, Ctx& ctx) {
+    if (ctx.http.method != "POST") return;
+    const FormResult f = decode_form(ctx.http.body, s.settings.form_limits);
+    if (!f.ok()) return;
+    ctx.event.grant = std::string(f.params.get("grant_type"));
+    ctx.event.client_id = std::string(f.params.get("client_id"));
+    ctx.event.scope = std::string(f.params.has("scope") ? f.params.get("scope") : f.params.get("resource"));
+    if (ctx.event.grant == "refresh_token" && f.params.has("refresh_token"))
+        ctx.event.refresh_used = token_fingerprint(s, f.params.get("refresh_token"));
+}
+
 HttpResponse route_tenant(ServiceState& s, Ctx& ctx, const std::vector<std::string>& seg) {
     const std::string rest = [&] {
         std::string r;
@@ -92,6 +105,7 @@ HttpResponse route_tenant(ServiceState& s, Ctx& ctx, const std::vector<std::stri
         "/v2.0/.well-known/openid-configuration", "/.well-known/openid-configuration", "/discovery/v2.0/keys",
         "/discovery/keys", "/oauth2/v2.0/authorize", "/oauth2/authorize"};
     if (std::find(known.begin(), known.end(), rest) == known.end()) return not_found(ctx);
+    if (rest.find("token") != std::string::npos || rest.find("devicecode") != std::string::npos) note_form(s, ctx);
     const auto t = resolve_tenant(s, seg[0]);
     if (!t) return fail(ctx, aad_error(90002, {seg[0]}));
     if (rest == "/oauth2/v2.0/token" || rest == "/oauth2/token") return token_endpoint(s, ctx, *t, rest == "/oauth2/token");
@@ -178,6 +192,7 @@ HttpResponse IdentityService::handle(const HttpRequest& request) {
     ctx.event.time = ctx.ids.now;
     ctx.event.method = request.method;
     ctx.event.path = ctx.path;
+    ctx.event.host = ctx.host;
     HttpResponse r = route(s, ctx);
     if (!ctx.durable.empty() || !ctx.to_sign.empty()) r = finish_outside_lock(s, ctx, lock, std::move(r));
     ctx.event.status = r.status;

@@ -105,6 +105,8 @@ public:
     ControlStatus expire_app_secrets(std::string_view client_id);
     std::string rotate_signing_key(std::optional<std::chrono::seconds> grace = std::nullopt);
     void set_token_fault(std::optional<TokenEndpointFault> fault);  // nullopt clears
+    // A sequence: each fault (count > 0) in turn, e.g. 503 twice, then one request that times out.
+    void set_token_faults(std::vector<TokenEndpointFault> faults);
     void set_clock_skew(std::chrono::seconds nbf_ahead);            // 0 clears
     void set_auto_approve(std::optional<AutoApprove> auto_approve);
     MintResult mint(const MintRequest& request);

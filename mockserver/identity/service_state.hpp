@@ -2,6 +2,7 @@
 // Internal: the state behind IdentityService and its SMTP verifier, and the per-request context
 // the endpoint handlers share. Every member is used under `mu`.
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -72,6 +73,7 @@ struct ServiceState {
     std::map<std::string, PageFlow> flows;
     std::map<std::string, std::int64_t> used_jtis;  // client assertion jti -> exp
     std::optional<TokenEndpointFault> fault;
+    std::deque<TokenEndpointFault> next_faults;  // after `fault` runs out (set_token_faults)
     std::chrono::seconds nbf_skew{0};
     // Durable writes and deferred signatures run outside `mu` (IdentityService::handle);
     // revocations wait for them so the log's order matches memory's, and key rotation so every
@@ -142,6 +144,8 @@ struct TenantSegment {
 std::optional<TenantSegment> resolve_tenant(const ServiceState& s, std::string_view segment);
 
 HttpResponse fail(Ctx& ctx, const AadError& e);
+// IdentityEvent::refresh_used/refresh_issued: the first 12 hex digits of SHA-256 of `token`.
+std::string token_fingerprint(const ServiceState& s, std::string_view token);
 
 // Endpoints (one file each).
 HttpResponse token_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& t, bool v1);

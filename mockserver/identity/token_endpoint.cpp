@@ -45,7 +45,13 @@ struct FaultOutcome {
 FaultOutcome apply_fault(ServiceState& s, Ctx& ctx) {
     if (!s.fault) return {};
     const TokenEndpointFault f = *s.fault;
-    if (f.count > 0 && --s.fault->count == 0) s.fault.reset();
+    if (f.count > 0 && --s.fault->count == 0) {
+        s.fault.reset();
+        if (!s.next_faults.empty()) {
+            s.fault = s.next_faults.front();
+            s.next_faults.pop_front();
+        }
+    }
     FaultOutcome out{std::nullopt, f.delay};
     if (f.close_connection) {
         ctx.event.ok = false;
@@ -58,7 +64,10 @@ FaultOutcome apply_fault(ServiceState& s, Ctx& ctx) {
         AadError e = aad_error(90033);
         e.status = f.status;
         HttpResponse r = fail(ctx, e);
-        if (f.retry_after) r.headers.emplace_back("Retry-After", std::to_string(f.retry_after->count()));
+        if (f.retry_after) {
+            r.headers.emplace_back("Retry-After", std::to_string(f.retry_after->count()));
+            ctx.event.retry_after = static_cast<unsigned>(f.retry_after->count());
+        }
         r.delay = f.delay;
         out.early = std::move(r);
     }
@@ -172,6 +181,9 @@ HttpResponse token_request(ServiceState& s, Ctx& ctx, const TenantSegment& t, bo
     const std::string grant(req.form.get("grant_type"));
     ctx.event.grant = grant;
     ctx.event.client_id = client_id;
+    ctx.event.scope = std::string(req.form.has("scope") ? req.form.get("scope") : req.form.get("resource"));
+    if (grant == "refresh_token" && req.form.has("refresh_token"))
+        ctx.event.refresh_used = token_fingerprint(s, req.form.get("refresh_token"));
     if (grant.empty()) return fail(ctx, aad_error(900144, {"grant_type"}));
     if (client_id.empty()) return fail(ctx, aad_error(900144, {"client_id"}));
     req.app = s.dir.find_app(client_id);

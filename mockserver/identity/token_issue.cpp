@@ -2,6 +2,7 @@
 // success JSON, §5 claims).
 #include <boost/json.hpp>
 
+#include "core/ascii.hpp"
 #include "identity/jwt.hpp"
 #include "identity/service_state.hpp"
 
@@ -9,6 +10,13 @@ namespace exosim::identity {
 
 namespace json = boost::json;
 using policy::lower;
+
+std::string token_fingerprint(const ServiceState& s, std::string_view token) {
+    const std::string h = s.crypto.sha256(token);
+    std::string out;
+    for (std::size_t i = 0; i < 6 && i < h.size(); ++i) core::ascii::append_hex(out, static_cast<unsigned char>(h[i]));
+    return out;
+}
 
 UserCheck check_user(const ServiceState& s, std::string_view address, const std::optional<std::string>& password,
                      const TenantSegment& t, std::string_view resource) {
@@ -144,11 +152,15 @@ HttpResponse issue_tokens(ServiceState& s, Ctx& ctx, const IssueSpec& spec) {
         o["resource"] = spec.scope.resource;
     }
     o["access_token"] = deferred_jwt(ctx, jwt_header(s), access_token_claims(s, spec, lifetime));
+    ctx.event.access_token_issued = true;
+    ctx.event.expires_in = lifetime.count();
     if (spec.user != nullptr && spec.scope.offline_access) {
-        o["refresh_token"] = s.refresh.prepare_issue(
+        const std::string refresh = s.refresh.prepare_issue(
             RefreshGrant{spec.app->client_id, spec.user->tenant_id, spec.user->address, spec.scope.granted(),
                          spec.auth_time, now, now, std::nullopt},
             ctx.durable);
+        ctx.event.refresh_issued = token_fingerprint(s, refresh);
+        o["refresh_token"] = refresh;
     }
     if (spec.user != nullptr && spec.scope.openid) o["id_token"] = deferred_jwt(ctx, jwt_header(s), id_token_claims(s, spec));
     if (spec.user != nullptr) ctx.event.user = spec.user->address;

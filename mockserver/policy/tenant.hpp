@@ -37,11 +37,24 @@ struct IpRange {
     std::string str() const;
 };
 
+// The reply LOGIN/PLAIN get once Basic is off by default (entra-id-oauth.md §1: not published;
+// exchange-online-smtp.md §9): the wording seen on the wire where Basic is blocked, or the
+// documented final-removal text.
+enum class BasicAuthOffReply {
+    basic_auth_disabled,  // 535 5.7.139 ... basic authentication is disabled. [WIRE] (default)
+    not_supported,        // 550 5.7.30 Basic authentication is not supported for Client Submission. [DOC]
+};
+
 struct TenantSettings {
     bool smtp_auth_disabled = false;   // Set-TransportConfig -SmtpClientAuthenticationDisabled
     bool security_defaults = false;    // Entra security defaults (blocks basic SMTP AUTH)
     bool basic_auth_allowed = true;    // false: an authentication policy blocks Basic for SMTP
     bool basic_auth_retired = false;   // rehearse MC786329: LOGIN gets 550 5.7.30, XOAUTH2 works
+    // MC786329 (27 Jan 2026, exchange-online-smtp.md §9): "End of December 2026: SMTP AUTH Basic
+    // Authentication will be disabled by default for existing tenants." LOGIN/PLAIN get
+    // basic_auth_off_reply; XOAUTH2 works.
+    bool basic_auth_default_off = false;
+    BasicAuthOffReply basic_auth_off_reply = BasicAuthOffReply::basic_auth_disabled;
     bool reject_direct_send = false;   // Set-OrganizationConfig -RejectDirectSend
     bool allow_legacy_tls = false;     // Set-TransportConfig -AllowLegacyTLSClients
     std::size_t recipients_per_message = 500;  // 1..1000 (reference §11)

@@ -73,6 +73,17 @@ std::optional<SendAsReplyStyle> parse_reply_style(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view basic_auth_off_reply_name(BasicAuthOffReply r) {
+    return r == BasicAuthOffReply::not_supported ? "not_supported" : "basic_auth_disabled";
+}
+
+std::optional<BasicAuthOffReply> parse_basic_auth_off_reply(std::string_view text) {
+    const std::string t = lower(trim(text));
+    if (t == "basic_auth_disabled") return BasicAuthOffReply::basic_auth_disabled;
+    if (t == "not_supported") return BasicAuthOffReply::not_supported;
+    return std::nullopt;
+}
+
 std::string_view external_relay_reply_name(ExternalRelayReply r) {
     switch (r) {
         case ExternalRelayReply::tenant_attribution: return "tenant_attribution";
@@ -121,6 +132,12 @@ void set_reply_style(TenantSettings& s, std::string_view key, std::string_view v
     s.reply_style = *r;
 }
 
+void set_basic_auth_off_reply(TenantSettings& s, std::string_view key, std::string_view value) {
+    auto r = parse_basic_auth_off_reply(value);
+    if (!r) bad_value(key, value, "basic_auth_disabled or not_supported");
+    s.basic_auth_off_reply = *r;
+}
+
 void set_external_relay_reply(TenantSettings& s, std::string_view key, std::string_view value) {
     auto r = parse_external_relay_reply(value);
     if (!r) bad_value(key, value, "tenant_attribution, relay_access_denied or unable_to_relay");
@@ -133,6 +150,9 @@ const std::vector<TenantSettingField>& tenant_setting_fields() {
         flag<&TenantSettings::security_defaults>("security_defaults"),
         flag<&TenantSettings::basic_auth_allowed>("basic_auth_allowed"),
         flag<&TenantSettings::basic_auth_retired>("basic_auth_retired"),
+        flag<&TenantSettings::basic_auth_default_off>("basic_auth_default_off"),
+        {"basic_auth_off_reply", [](const TenantSettings& s) { return std::string(basic_auth_off_reply_name(s.basic_auth_off_reply)); },
+         set_basic_auth_off_reply},
         flag<&TenantSettings::reject_direct_send>("reject_direct_send"),
         flag<&TenantSettings::allow_legacy_tls>("allow_legacy_tls"),
         {"recipients_per_message", [](const TenantSettings& s) { return std::to_string(s.recipients_per_message); },

@@ -30,6 +30,8 @@ std::string_view smtp_auth_name(SmtpAuthSetting s);  // inherit | enabled | disa
 std::optional<SmtpAuthSetting> parse_smtp_auth(std::string_view text);
 std::string_view reply_style_name(SendAsReplyStyle s);  // current | legacy
 std::optional<SendAsReplyStyle> parse_reply_style(std::string_view text);
+std::string_view basic_auth_off_reply_name(BasicAuthOffReply r);  // basic_auth_disabled | not_supported
+std::optional<BasicAuthOffReply> parse_basic_auth_off_reply(std::string_view text);
 // tenant_attribution | relay_access_denied | unable_to_relay
 std::string_view external_relay_reply_name(ExternalRelayReply r);
 std::optional<ExternalRelayReply> parse_external_relay_reply(std::string_view text);

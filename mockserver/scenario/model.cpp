@@ -72,3 +72,24 @@ std::optional<CertificateKind> certificate_kind_from_name(std::string_view name)
 }
 
 }  // namespace exosim::scenario
+
+namespace exosim::scenario {
+
+bool IdentityFaults::empty() const {
+    const UserState& u = user_state;
+    return !u.mfa_required && !u.ca_blocked && !u.disabled && !u.password_expired && !u.locked &&
+           device_code == DeviceCodeFault::none && !token_endpoint && !nbf_ahead && !consent_missing &&
+           !secret_expired && !revoke_refresh_tokens && !rotate_signing_key && advance.count() == 0 && wait.count() == 0;
+}
+
+std::string_view expect_flow_name(ExpectFlow f) {
+    switch (f) {
+        case ExpectFlow::device_code: return "device_code";
+        case ExpectFlow::authorization_code: return "authorization_code";
+        case ExpectFlow::client_credentials: return "client_credentials";
+        case ExpectFlow::any: break;
+    }
+    return "any";
+}
+
+}  // namespace exosim::scenario

@@ -77,6 +77,69 @@ struct Send {
     // Domain a client certificate signed by exosim's CA must name (relay connector by
     // certificate). Fills {client_cert} and {client_key}.
     std::optional<std::string> client_certificate;
+    // send.token: "minted" (default: {token} holds a token the harness minted) or "none" (the
+    // client must get its own from the sign-in service; {token} is empty).
+    std::string token = "minted";
+};
+
+// The sign-in service's side of a scenario (issue 13 "Scenario model"): which flow the client is
+// expected to use, how its device code is approved, and the faults of issue 14 "Faults" applied to
+// the worker's sign-in service when the run starts, and between the jobs of a multi-job run.
+enum class ExpectFlow { any, device_code, authorization_code, client_credentials };
+enum class Approval { auto_approve, decline, manual };
+enum class DeviceCodeFault { none, decline, expire };
+enum class OutageThen { none, timeout, slow };
+
+// The token endpoint's outage: `status` with Retry-After for `times` requests, then (optionally)
+// one request that times out (connection closed after `delay`) or is slow (answered after `delay`).
+struct TokenOutage {
+    unsigned status = 503;                     // 500 or 503
+    std::optional<unsigned> retry_after;       // seconds
+    unsigned times = 1;
+    OutageThen then = OutageThen::none;
+    std::chrono::milliseconds delay{std::chrono::seconds(20)};
+};
+
+// User sign-in state changes for the scenario's user (issue 14 "Directory").
+struct UserState {
+    std::optional<bool> mfa_required;
+    std::optional<bool> ca_blocked;
+    std::optional<bool> disabled;
+    std::optional<bool> password_expired;
+    std::optional<bool> locked;
+};
+
+// Applied to the sign-in service at a point of the run; every member is optional.
+struct IdentityFaults {
+    UserState user_state;
+    DeviceCodeFault device_code = DeviceCodeFault::none;
+    std::optional<TokenOutage> token_endpoint;
+    std::optional<std::chrono::seconds> nbf_ahead;      // tokens issued with nbf this far ahead
+    std::optional<std::string> consent_missing;         // tenant where the app's consent is removed
+    bool secret_expired = false;                        // the app's secrets expire (AADSTS7000222)
+    bool revoke_refresh_tokens = false;                 // the user's refresh tokens (AADSTS50173)
+    bool rotate_signing_key = false;
+    std::chrono::seconds advance{0};                    // the sign-in clock moves forward
+    // Real time the harness waits (between jobs): with a short access_token_lifetime the token
+    // expires on the client's own clock too, which `advance` cannot do.
+    std::chrono::milliseconds wait{0};
+
+    bool empty() const;
+};
+
+struct IdentityScript {
+    bool present = false;                      // the scenario has an identity: section
+    ExpectFlow expect_flow = ExpectFlow::any;
+    Approval approval = Approval::auto_approve;
+    std::chrono::milliseconds approval_delay{1500};
+    std::string user;                          // approves device codes; empty: send.user
+    std::string tenant;                        // {authority}/{tenant_id}; empty: send.user's domain
+    std::string client_id;                     // {client_id}; empty: the default app for the flow
+    std::string client_secret;                 // {client_secret}; empty: the app's default secret
+    unsigned jobs = 1;                         // the client runs this many times (jobs), one token cache
+    std::optional<std::chrono::seconds> access_token_lifetime;  // replaces Entra's random 60-90 minutes
+    IdentityFaults faults;                     // when the run starts
+    IdentityFaults between_jobs;               // before every job after the first
 };
 
 // not_attempted: no connection at all, e.g. a client that refused the job locally (CC-24: a
@@ -105,6 +168,7 @@ struct Scenario {
     std::map<std::string, std::string> tenant; // tenant setting overrides ("smtp_auth_disabled": "true")
     std::vector<std::string> tags;             // e.g. "CC-01", "printer-certification"
     ServerScript server;
+    IdentityScript identity;
     Send send;
     Expectation expect;
 };
@@ -123,5 +187,6 @@ std::optional<Outcome> outcome_from_name(std::string_view name);
 std::optional<Verdict> verdict_from_name(std::string_view name);
 std::string_view certificate_kind_name(CertificateKind k);
 std::optional<CertificateKind> certificate_kind_from_name(std::string_view name);
+std::string_view expect_flow_name(ExpectFlow f);
 
 }  // namespace exosim::scenario

@@ -224,6 +224,7 @@ Send decode_send(const MapView& m) {
                              "\"" + *v + "\" is not a domain name (the certificate's subject, e.g. contoso.com)");
         s.client_certificate = *v;
     }
+    if (auto v = choice(m, "token", {"minted", "none"})) s.token = *v;
     return s;
 }
 
@@ -267,7 +268,7 @@ Expectation decode_expect(const MapView& m) {
 
 Scenario Decoder::scenario(const DocNode& root, const std::string& default_id) const {
     MapView m(*this, root, "",
-              {"id", "title", "description", "endpoint", "tenant", "tags", "server", "send", "expect"});
+              {"id", "title", "description", "endpoint", "tenant", "tags", "server", "identity", "send", "expect"});
     Scenario s;
     s.source_file = source_;
     s.id = default_id;
@@ -286,8 +287,15 @@ Scenario Decoder::scenario(const DocNode& root, const std::string& default_id) c
     if (const DocNode* n = m.find("send")) {
         s.send = decode_send(MapView(*this, *n, "send",
                                      {"security", "auth", "user", "password", "from", "to", "subject", "body",
-                                      "attachment", "servername", "source_address", "client_certificate"}));
+                                      "attachment", "servername", "source_address", "client_certificate", "token"}));
     }
+    if (const DocNode* n = m.find("identity")) {
+        s.identity = decode_identity(MapView(*this, *n, "identity",
+                                             {"expect_flow", "approval", "approval_delay", "user", "tenant", "client_id",
+                                              "client_secret", "jobs", "access_token_lifetime", "faults", "between_jobs"}));
+    }
+    if (s.send.token == "none" && s.send.auth != "xoauth2")
+        fail(m.need("send").mark, "send.token", "token: none needs auth: xoauth2");
     if (const DocNode* n = m.find("expect")) {
         s.expect = decode_expect(MapView(*this, *n, "expect", {"outcome", "rules", "max_attempts", "min_attempts", "min_tls_version"}));
     }

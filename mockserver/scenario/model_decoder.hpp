@@ -68,6 +68,8 @@ private:
 };
 
 std::string child_path(const std::string& parent, std::string_view key);
+// The `identity:` section (identity_decoder.cpp).
+IdentityScript decode_identity(const MapView& m);
 std::string index_path(const std::string& parent, std::size_t index);
 
 }  // namespace exosim::scenario

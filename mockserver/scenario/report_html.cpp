@@ -26,7 +26,7 @@ th{background:#eef0f2;font-weight:600}
 .tag{display:inline-block;background:#e6ecf5;border-radius:3px;padding:0 5px;margin-right:4px;font-size:12px}
 details{margin-top:8px}summary{cursor:pointer;color:#0b5cad}
 pre.t{font:12px/1.35 ui-monospace,monospace;background:#11161c;color:#d7dde3;padding:10px;overflow-x:auto}
-pre.t .c{color:#8fd3ff}pre.t .s{color:#b8e07a}pre.t .e{color:#f0c674}pre.t .tls{color:#c397d8}
+pre.t .c{color:#8fd3ff}pre.t .s{color:#b8e07a}pre.t .e{color:#f0c674}pre.t .i{color:#ffb3d9}pre.t .tls{color:#c397d8}
 pre.out{font:12px ui-monospace,monospace;background:#f3f4f6;padding:8px;white-space:pre-wrap}
 )";
 
@@ -88,6 +88,21 @@ std::string transcript_html(const ConnectionTranscript& t) {
     return h + "</pre>\n";
 }
 
+// issue 13: the sign-in requests and the SMTP sessions of the run on one timeline.
+std::string timeline_html(const RunResult& r) {
+    std::string h = "<details open><summary>Timeline: " + std::to_string(r.identity_requests.size()) +
+                    " sign-in request(s), " + std::to_string(r.transcripts.size()) + " SMTP connection(s)</summary><pre class=\"t\">";
+    for (const TimelineLine& l : r.timeline) {
+        const bool smtp = !l.source.empty() && l.source.front() == '#';
+        const std::string cls = l.source == "identity" ? "i" : !smtp ? "e" : l.text.rfind("C: ", 0) == 0 ? "c" : l.text.rfind("S: ", 0) == 0 ? "s" : "e";
+        std::string src = l.source;
+        src.resize(std::max<std::size_t>(src.size(), 8), ' ');
+        h += esc(seconds_text(l.t)) + "s " + esc(src) + " " + (smtp && l.tls ? "<span class=\"tls\">[tls]</span> " : "      ") +
+             "<span class=\"" + cls + "\">" + esc(l.text) + "</span>\n";
+    }
+    return h + "</pre></details>\n";
+}
+
 std::string findings_html(const RunResult& r) {
     std::string h;
     if (!r.error.empty()) h += "<div class=\"finding\"><span class=\"v error\">error</span> " + esc(r.error) + "</div>\n";
@@ -110,6 +125,7 @@ std::string scenario_card(const RunResult& r) {
                      "<div class=\"meta\">" + esc(r.source_file) + " &middot; outcome " + esc(outcome_text(r)) + " &middot; " +
                      std::to_string(r.attempts) + " connection(s) &middot; " + esc(seconds_text(r.duration)) + "s</div>\n" +
                      findings_html(r);
+    if (!r.timeline.empty()) h += timeline_html(r);
     for (std::size_t i = 0; i < r.transcripts.size(); ++i) {
         const ConnectionTranscript& t = r.transcripts[i];
         const std::string where = t.listener.empty() && t.session_id.empty() ? "" : " (" + esc(t.listener) + " " + esc(t.session_id) + ")";

@@ -39,6 +39,36 @@ json::object transcript_json(const ConnectionTranscript& t) {
     return {{"session_id", text(t.session_id)}, {"listener", text(t.listener)}, {"lines", std::move(lines)}};
 }
 
+// issue 13: the sign-in requests (never a secret; refresh tokens by fingerprint only).
+json::object identity_json(const IdentityRecord& r) {
+    json::object o{{"t_ms", r.t.count()}, {"method", text(r.method)}, {"host", text(r.host)}, {"path", text(r.path)},
+            {"endpoint", text(r.endpoint)}, {"tenant", text(r.tenant_segment)}, {"grant", text(r.grant)},
+            {"client_id", text(r.client_id)}, {"user", text(r.user)}, {"scope", text(r.scope)}, {"status", r.status},
+            {"ok", r.ok}, {"error", text(r.error)}, {"aadsts", r.aadsts}, {"retry_after", r.retry_after},
+            {"interval", r.interval}, {"refresh_used", text(r.refresh_used)}, {"refresh_issued", text(r.refresh_issued)},
+            {"access_token_issued", r.access_token_issued}, {"expires_in", r.token_expires_in}};
+    // Exchange's XOAUTH2 checks: the token's claims and fingerprint (never the token).
+    if (r.endpoint == "xoauth2") {
+        o["token"] = json::object{{"jwt", r.token_jwt}, {"upn", text(r.token_upn)}, {"app_only", r.token_app_only},
+                                  {"nbf", r.token_nbf}, {"exp", r.token_exp}, {"fingerprint", text(r.token_fingerprint)}};
+    }
+    return o;
+}
+
+json::object timeline_json(const TimelineLine& l) {
+    return {{"t_ms", l.t.count()}, {"source", text(l.source)}, {"tls", l.tls}, {"text", text(l.text)}};
+}
+
+// Only runs with sign-in requests carry these keys: other documents stay as they were.
+void add_identity(json::object& o, const RunResult& r) {
+    if (r.identity_requests.empty() && r.timeline.empty()) return;
+    json::array requests, timeline;
+    for (const IdentityRecord& i : r.identity_requests) requests.emplace_back(identity_json(i));
+    for (const TimelineLine& l : r.timeline) timeline.emplace_back(timeline_json(l));
+    o["identity_requests"] = std::move(requests);
+    o["timeline"] = std::move(timeline);
+}
+
 json::object run_json(const RunResult& r) {
     json::array findings, runs, transcripts;
     for (const Finding& f : r.findings) findings.emplace_back(finding_json(f));
@@ -47,12 +77,14 @@ json::object run_json(const RunResult& r) {
                                        {"stdout_tail", text(c.stdout_tail)}, {"stderr_tail", text(c.stderr_tail)},
                                        {"duration_ms", c.duration.count()}});
     for (const ConnectionTranscript& t : r.transcripts) transcripts.emplace_back(transcript_json(t));
-    return {{"id", text(r.scenario_id)}, {"title", text(r.title)}, {"source_file", text(r.source_file)},
+    json::object o{{"id", text(r.scenario_id)}, {"title", text(r.title)}, {"source_file", text(r.source_file)},
             {"tags", strings(r.tags)}, {"verdict", verdict_name(r.verdict)}, {"error", text(r.error)},
             {"expected_outcome", outcome_name(r.expected_outcome)},
             {"actual_outcome", r.actual_outcome ? json::value(outcome_name(*r.actual_outcome)) : json::value(nullptr)},
             {"duration_ms", r.duration.count()}, {"attempts", r.attempts}, {"tls_versions", strings(r.tls_versions)},
             {"findings", std::move(findings)}, {"client_runs", std::move(runs)}, {"transcripts", std::move(transcripts)}};
+    add_identity(o, r);
+    return o;
 }
 
 // Reading back: every accessor throws on a wrong type; parse_results_json turns that into
@@ -95,6 +127,52 @@ ConnectionTranscript transcript_of(const json::object& o) {
     return t;
 }
 
+IdentityRecord identity_of(const json::object& o) {
+    IdentityRecord r;
+    r.t = std::chrono::milliseconds(o.at("t_ms").to_number<long long>());
+    r.method = str(o, "method");
+    r.host = str(o, "host");
+    r.path = str(o, "path");
+    r.endpoint = str(o, "endpoint");
+    r.tenant_segment = str(o, "tenant");
+    r.grant = str(o, "grant");
+    r.client_id = str(o, "client_id");
+    r.user = str(o, "user");
+    r.scope = str(o, "scope");
+    r.status = o.at("status").to_number<unsigned>();
+    r.ok = o.at("ok").as_bool();
+    r.error = str(o, "error");
+    r.aadsts = o.at("aadsts").to_number<unsigned>();
+    r.retry_after = o.at("retry_after").to_number<unsigned>();
+    r.interval = o.at("interval").to_number<unsigned>();
+    r.refresh_used = str(o, "refresh_used");
+    r.refresh_issued = str(o, "refresh_issued");
+    r.access_token_issued = o.at("access_token_issued").as_bool();
+    r.token_expires_in = o.at("expires_in").to_number<std::int64_t>();
+    if (const json::value* t = o.if_contains("token")) {
+        const json::object& k = t->as_object();
+        r.token_jwt = k.at("jwt").as_bool();
+        r.token_upn = str(k, "upn");
+        r.token_app_only = k.at("app_only").as_bool();
+        r.token_nbf = k.at("nbf").to_number<std::int64_t>();
+        r.token_exp = k.at("exp").to_number<std::int64_t>();
+        r.token_fingerprint = str(k, "fingerprint");
+    }
+    return r;
+}
+
+void read_identity(const json::object& o, RunResult& r) {
+    if (const json::value* v = o.if_contains("identity_requests"))
+        for (const json::value& i : v->as_array()) r.identity_requests.push_back(identity_of(i.as_object()));
+    if (const json::value* v = o.if_contains("timeline")) {
+        for (const json::value& i : v->as_array()) {
+            const json::object& l = i.as_object();
+            r.timeline.push_back({std::chrono::milliseconds(l.at("t_ms").to_number<long long>()), str(l, "source"),
+                                  str(l, "text"), l.at("tls").as_bool()});
+        }
+    }
+}
+
 RunResult run_of(const json::object& o) {
     RunResult r;
     r.scenario_id = str(o, "id");
@@ -117,6 +195,7 @@ RunResult run_of(const json::object& o) {
         r.client_runs.push_back(std::move(run));
     }
     for (const json::value& v : o.at("transcripts").as_array()) r.transcripts.push_back(transcript_of(v.as_object()));
+    read_identity(o, r);
     return r;
 }
 

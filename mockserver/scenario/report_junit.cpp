@@ -24,6 +24,7 @@ std::string system_out(const RunResult& r) {
     std::string out;
     for (const Finding& f : r.findings)
         out += "[" + std::string(verdict_name(f.verdict)) + "] " + f.rule + ": " + f.message + "\n";
+    if (!r.timeline.empty()) out += "\n== timeline (sign-in requests and SMTP) ==\n" + timeline_text(r.timeline) + "\n";
     for (std::size_t i = 0; i < r.transcripts.size(); ++i)
         out += "\n== connection " + std::to_string(i + 1) + " (" + r.transcripts[i].session_id + ") ==\n" +
                transcript_text(r.transcripts[i]);

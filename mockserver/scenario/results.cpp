@@ -36,6 +36,8 @@ RunResult make_run_result(const Scenario& scenario, const Trace& trace, const Fi
     r.attempts = findings.attempts;
     r.tls_versions = findings.tls_versions;
     for (const ConnectionTrace& c : trace.connections) r.transcripts.push_back(build_transcript(c, read_client_view(c)));
+    r.identity_requests = trace.identity;
+    r.timeline = build_timeline(trace, r.transcripts);
     return r;
 }
 

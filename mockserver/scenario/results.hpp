@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "scenario/model.hpp"
+#include "scenario/timeline.hpp"
 #include "scenario/transcript_text.hpp"
 #include "scenario/verdict.hpp"
 
@@ -35,6 +36,10 @@ struct RunResult {
     std::vector<std::string> tls_versions;      // per connection
     std::vector<ClientRun> client_runs;
     std::vector<ConnectionTranscript> transcripts;
+    // issue 13: the sign-in requests of the run, and them merged with the transcripts in time
+    // order (empty when the run made no sign-in request).
+    std::vector<IdentityRecord> identity_requests;
+    std::vector<TimelineLine> timeline;
 };
 
 // What a `certify --shard I/N` run was split from: what `exosim report merge` checks shards

@@ -17,7 +17,7 @@ struct RuleRow {
 };
 
 // One table: id, what it means, where it comes from, and the function that judges it.
-const std::array<RuleRow, 23> catalogue{{
+const std::array<RuleRow, 35> catalogue{{
     {{"starttls-before-credentials", "STARTTLS completed before the first AUTH or envelope command", "RFC 3207 4; CC-01 CC-02 CC-07"}, rules::starttls_before_credentials},
     {{"no-plaintext-credentials", "no AUTH, SASL response or the password in plaintext when TLS is required", "RFC 4954 4; CC-01 CC-02 CC-06 CC-07"}, rules::no_plaintext_credentials},
     {{"no-plaintext-mail", "no MAIL, RCPT, DATA, BDAT or body in plaintext when TLS is required", "RFC 3207; CC-01 CC-02 CC-03"}, rules::no_plaintext_mail},
@@ -41,10 +41,22 @@ const std::array<RuleRow, 23> catalogue{{
     {{"same-message-id-on-retry", "every attempt carries the same Message-ID", "RFC 5322 3.6.4; CC-21"}, rules::same_message_id_on_retry},
     {{"retries-after-4xx-bounded", "after a temporary failure: retried, within max_attempts, with growing non-zero backoff", "RFC 5321 4.5.4.1; CC-20 CC-21 CC-26"}, rules::retries_after_4xx_bounded},
     {{"timeouts", "informational: how long the client waited for a slow reply, against RFC 5321", "RFC 5321 4.5.3.2; CC-14 CC-22"}, rules::timeouts},
+    {{"token-authority", "tokens come from the configured tenant's authority, for the registered client", "entra-id-oauth.md §2 §3; issue 13"}, rules::token_authority},
+    {{"token-scope", "SMTP.Send + offline_access (delegated) or outlook.office365.com/.default (app-only)", "entra-id-oauth.md §2 §3; issue 13"}, rules::token_scope},
+    {{"oauth-flow", "the client signs in with the flow the scenario expects", "entra-id-oauth.md §2; issue 13"}, rules::oauth_flow},
+    {{"device-code-polling", "polls no faster than interval; stops at expired_token/authorization_declined/bad_verification_code and after success", "RFC 8628 3.4 3.5; entra-id-oauth.md §3"}, rules::device_code_polling},
+    {{"outage-backoff", "after 5xx or a dropped connection from the token endpoint: bounded retries, honouring Retry-After", "RFC 9110 10.2.3; issue 13"}, rules::outage_backoff},
+    {{"invalid-grant-stops", "after invalid_grant (700082, 50173, 70043): no further refresh attempts beyond one", "entra-id-oauth.md §4; issue 13"}, rules::invalid_grant_stops},
+    {{"refresh-before-expiry", "no XOAUTH2 with an access token past its exp: refresh first", "entra-id-oauth.md §6; issue 13"}, rules::refresh_before_expiry},
+    {{"refresh-once-after-535", "after 535 5.7.3 on XOAUTH2: one refresh and retry, no loop, never the same token again", "issue 13"}, rules::refresh_once_after_535},
+    {{"newest-refresh-token", "each refresh presents the newest refresh token issued", "entra-id-oauth.md §6 (rotation)"}, rules::newest_refresh_token},
+    {{"xoauth2-user-matches-token", "XOAUTH2 user= is the token's user (or a mailbox Exchange lets it send as)", "entra-id-oauth.md §5; issue 14"}, rules::xoauth2_user_matches_token},
+    {{"no-password-when-oauth-only", "no AUTH LOGIN/PLAIN and no password grant from a client set up for OAuth", "issue 13"}, rules::no_password_when_oauth_only},
+    {{"secrets-only-in-tls", "client secrets, refresh tokens and codes never in SMTP; access tokens only inside TLS", "RFC 6749 10.3 10.4; issue 13"}, rules::secrets_only_in_tls},
 }};
 
-const std::array<RuleInfo, 23> infos = [] {
-    std::array<RuleInfo, 23> out{};
+const std::array<RuleInfo, 35> infos = [] {
+    std::array<RuleInfo, 35> out{};
     for (std::size_t i = 0; i < catalogue.size(); ++i) out[i] = catalogue[i].info;
     return out;
 }();
@@ -67,9 +79,22 @@ Deciding connection_outcome(const Context& c, std::size_t conn) {
     return d;
 }
 
-// Delivered when any attempt got a 2xx to end of data; otherwise the last attempt decides.
+// The first connection of the last job (identity.jobs): a multi-job run is judged by its last
+// job (the 90th day, the job after the key rotation); 0 for single-job runs.
+std::size_t last_job_first_connection(const Context& c) {
+    if (c.trace.job_starts.size() < 2) return 0;
+    const Millis last = c.trace.job_starts.back();
+    std::size_t i = 0;
+    while (i < c.trace.connections.size() && c.trace.connections[i].start < last) ++i;
+    return i;
+}
+
+// Delivered when any attempt (of the last job) got a 2xx to end of data; otherwise the last
+// attempt decides.
 Deciding decide_outcome(const Context& c) {
-    for (std::size_t i = 0; i < c.views.size(); ++i)
+    const std::size_t first = last_job_first_connection(c);
+    if (first > 0 && first == c.views.size()) return Deciding{Outcome::not_attempted, std::nullopt};
+    for (std::size_t i = first; i < c.views.size(); ++i)
         for (const Body& b : c.views[i].bodies)
             if (b.reply && c.views[i].replies[*b.reply].code / 100 == 2)
                 return {Outcome::delivered, rules::quote(c, i, c.views[i].replies[*b.reply])};

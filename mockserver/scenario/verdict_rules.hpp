@@ -87,6 +87,22 @@ Finding single_end_of_data(const Context& c);
 Finding rfc5322_headers(const Context& c);
 Finding attachment_intact(const Context& c);
 Finding same_message_id_on_retry(const Context& c);
+// OAuth: the sign-in service (verdict_rules_oauth.cpp); only in scenarios with an identity:
+// section or send.token none, skipped elsewhere.
+bool oauth_scenario(const Context& c);
+Finding token_authority(const Context& c);
+Finding token_scope(const Context& c);
+Finding oauth_flow(const Context& c);
+Finding device_code_polling(const Context& c);
+Finding outage_backoff(const Context& c);
+Finding invalid_grant_stops(const Context& c);
+// OAuth on SMTP (verdict_rules_oauth_smtp.cpp)
+Finding refresh_before_expiry(const Context& c);
+Finding refresh_once_after_535(const Context& c);
+Finding newest_refresh_token(const Context& c);
+Finding xoauth2_user_matches_token(const Context& c);
+Finding no_password_when_oauth_only(const Context& c);
+Finding secrets_only_in_tls(const Context& c);
 // Retries and timeouts (verdict_rules_retry.cpp)
 Finding retries_after_4xx_bounded(const Context& c);
 Finding timeouts(const Context& c);

@@ -4,6 +4,7 @@
 #include "core/ascii.hpp"
 #include "scenario/message_text.hpp"
 #include "scenario/transcript_text.hpp"
+#include "scenario/oauth_view.hpp"
 #include "scenario/verdict_rules.hpp"
 
 namespace exosim::scenario::rules {
@@ -106,9 +107,13 @@ Finding attachment_intact(const Context& c) {
 Finding same_message_id_on_retry(const Context& c) {
     constexpr std::string_view id = "same-message-id-on-retry";
     const std::vector<Sent> all = sent_bodies(c);
+    // A multi-job run (identity.jobs) sends one message per job: retries are compared within the
+    // last job only.
+    const std::size_t last_job = c.trace.job_starts.empty() ? 0 : c.trace.job_starts.size() - 1;
     std::vector<Sent> attempts;
     for (const Sent& s : all)
-        if (s.body->segments.size() > 0) attempts.push_back(s);
+        if (s.body->segments.size() > 0 && oauth::job_at(c.trace, c.trace.connections[s.conn].start) == last_job)
+            attempts.push_back(s);
     if (attempts.size() < 2) return skipped(id, "the message was sent fewer than twice");
     std::vector<std::string> quotes;
     const std::optional<std::string> first = message_id(*attempts.front().body);

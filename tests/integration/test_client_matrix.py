@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from client_capabilities import missing
+from test_certify_oauth import reference_client_has_oauth
 from exosim_pytest.server import find_binary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,6 +178,11 @@ def test_client_verdicts_match_committed(client, matrix):
         return
     assert expected_file.is_file(), f"no committed verdicts for {client}: run with EXOSIM_UPDATE_EXPECTED=1"
     expected = json.loads(expected_file.read_text())["scenarios"]
+    if client == "exosim-client" and not reference_client_has_oauth():
+        # The committed verdicts are those of exosim-client with --oauth (branch oauthclient): an
+        # older binary cannot get its own token, so the OAuth scenarios (group oauth-) are left out.
+        expected = {k: v for k, v in expected.items() if not k.startswith("oauth-")}
+        actual = {k: v for k, v in actual.items() if not k.startswith("oauth-")}
     changes = diff(expected, actual)
     report = run.out_dir / "report.html"
     assert not changes, (f"{client}: verdicts changed against {expected_file.relative_to(ROOT)} "

@@ -92,6 +92,11 @@ Decision ClientSubmissionPolicy::authenticate_basic(const core::SessionState& st
     const Tenant* tenant = dir.tenant_for_address(c.user);
     if (auto block = legacy_tls_block(state, tenant)) return Decision::close_with(*block);
     if (tenant != nullptr && tenant->settings.basic_auth_retired) return Decision::reject(r::basic_auth_retired(b));
+    // The default-off reply as the documented final-removal text answers like retirement, before
+    // the password (exchange-online-smtp.md §9).
+    if (tenant != nullptr && tenant->settings.basic_auth_default_off &&
+        tenant->settings.basic_auth_off_reply == BasicAuthOffReply::not_supported)
+        return Decision::reject(r::basic_auth_retired(b));
     const MailboxAccount* m = tenant == nullptr ? nullptr : tenant->find_mailbox(c.user);
     if (m != nullptr && (m->locked || env_->submission->locked_out(m->address, now()))) {
         return auth_failed(r::account_locked(b));
@@ -102,7 +107,9 @@ Decision ClientSubmissionPolicy::authenticate_basic(const core::SessionState& st
     }
     if (tenant->settings.security_defaults) return auth_failed(r::security_defaults(b));
     if (m->conditional_access_blocked) return auth_failed(r::conditional_access(b));
-    if (!tenant->settings.basic_auth_allowed) return auth_failed(r::basic_auth_disabled(b));
+    // Basic off by default answers as an authentication policy blocking Basic does today [WIRE].
+    if (!tenant->settings.basic_auth_allowed || tenant->settings.basic_auth_default_off)
+        return auth_failed(r::basic_auth_disabled(b));
     if (auto block = smtp_auth_block(*tenant, *m, b)) return auth_failed(*block);
     return auth_succeeded(*tenant, *m);
 }

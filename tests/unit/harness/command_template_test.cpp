@@ -142,5 +142,47 @@ TEST(PlaceholderValues, ReferenceClientRetriesByItselfUpToMaxAttempts) {
     EXPECT_NE(args.find("--attach '/tmp/a b.pdf'"), std::string::npos) << args;
 }
 
+// issue 13: a client that gets its own token is told where to sign in; {app_cert} is the app
+// registration's certificate, {client_cert} stays the relay connector's.
+TEST(PlaceholderValues, OauthClientGetsItsOwnToken) {
+    RunnerOptions o;
+    o.client_cert = "/ca/client-contoso.com.pem";
+    auto s = sample();
+    s.send.auth = "xoauth2";
+    s.send.token = "none";
+    IdentityValues id;
+    id.authority = "https://login.microsoftonline.com/e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11";
+    id.identity_address = "127.0.0.1:1443";
+    id.tenant_id = "e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11";
+    id.client_id = "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33";
+    id.scope = "https://outlook.office.com/SMTP.Send offline_access";
+    id.token_cache = "/w/s/token-cache.json";
+    id.oauth_flow = "device-code";
+    id.app_cert = "/tls/apps/app.crt.pem";
+    const Endpoint e{"127.0.0.1", 2525, true, ""};
+    auto v = placeholder_values(s, e, o, 1, "", "", id);
+    EXPECT_EQ(v["authority"], id.authority);
+    EXPECT_EQ(v["identity_address"], "127.0.0.1:1443");
+    EXPECT_EQ(v["scope"], id.scope);
+    EXPECT_EQ(v["app_cert"], "/tls/apps/app.crt.pem");
+    EXPECT_EQ(v["client_cert"], "/ca/client-contoso.com.pem");
+    EXPECT_EQ(v["token"], "");
+    const std::string args = reference_client_args(s, e, o, "", "", id);
+    EXPECT_NE(args.find("--auth xoauth2 --user printer@contoso.com --oauth device-code --authority "
+                        "https://login.microsoftonline.com/e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11 --client-id "
+                        "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33 --token-cache /w/s/token-cache.json --identity-address "
+                        "127.0.0.1:1443"), std::string::npos) << args;
+    EXPECT_EQ(args.find("--token "), std::string::npos) << args;
+    // Client credentials: the secret, or else the app certificate.
+    id.oauth_flow = "client-credentials";
+    id.app_key = "/tls/apps/app.key.pem";
+    EXPECT_NE(reference_client_args(s, e, o, "", "", id).find("--client-cert /tls/apps/app.crt.pem --client-key /tls/apps/app.key.pem"),
+              std::string::npos);
+    id.client_secret = "Exosim-Secret-1";
+    EXPECT_NE(reference_client_args(s, e, o, "", "", id).find("--client-secret Exosim-Secret-1"), std::string::npos);
+    EXPECT_NO_THROW(check_template("{exosim_client} --authority {authority} --cert {app_cert} {app_key} {client_secret} "
+                                   "{tenant_id} {identity_address} {scope} {token_cache} {oauth_flow} {ca_file} {client_id}"));
+}
+
 }  // namespace
 }  // namespace exosim::harness

@@ -175,6 +175,25 @@ TEST_F(Submission, BasicAuthRetiredKeepsXoauth2Working) {
               "235 2.7.0 Authentication successful\r\n");
 }
 
+// MC786329's end-of-2026 default (basic_auth_default_off): LOGIN refused with the reply the
+// tenant setting selects; the 535 wording is the default (entra-id-oauth.md §1).
+TEST_F(Submission, BasicAuthDefaultOffReplyIsATenantSetting) {
+    fx.directory->tenants[0].settings.basic_auth_default_off = true;
+    env = fx.env();
+    const auto s = state("192.0.2.1", TlsVersion::tls1_2);
+    EXPECT_EQ(rendered(policy()->on_auth(s, login("printer@contoso.com", "Printer-Pass-1"))),
+              "535 5.7.139 Authentication unsuccessful, basic authentication is disabled." + tail());
+    fx.directory->tenants[0].settings.basic_auth_off_reply = BasicAuthOffReply::not_supported;
+    env = fx.env();
+    EXPECT_EQ(rendered(policy()->on_auth(s, login("printer@contoso.com", "Printer-Pass-1"))),
+              "550 5.7.30 Basic authentication is not supported for Client Submission." + tail());
+    // Off: LOGIN as before.
+    fx.directory->tenants[0].settings.basic_auth_default_off = false;
+    env = fx.env();
+    EXPECT_EQ(rendered(policy()->on_auth(s, login("printer@contoso.com", "Printer-Pass-1"))),
+              "235 2.7.0 Authentication successful\r\n");
+}
+
 TEST_F(Submission, Xoauth2FailuresAreGeneric5_7_3) {
     const auto s = state("192.0.2.1", TlsVersion::tls1_2);
     const auto good = identity.mint("printer@contoso.com", std::chrono::seconds(60));

@@ -85,7 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
     Table, JsonErrors,
     ::testing::Values(
         ErrorCase{R"({"title": "no id"})", "request body: id: required key is missing"},
-        ErrorCase{R"({"id": "x", "sever": {}})", "request body: sever: unknown key (expected one of: id, title, description, endpoint, tenant, tags, server, send, expect)"},
+        ErrorCase{R"({"id": "x", "sever": {}})", "request body: sever: unknown key (expected one of: id, title, description, endpoint, tenant, tags, server, identity, send, expect)"},
         ErrorCase{R"({"id": "x", "server": {"seed": "7"}})", "request body: server.seed: expected a whole number, found a string"},
         ErrorCase{R"({"id": "x", "server": {"tls": {"starts": "true"}}})", "request body: server.tls.starts: expected true or false, found \"true\""},
         ErrorCase{R"({"id": "x", "server": {"tls": {"min": 1.2}}})", "request body: server.tls.min: write the TLS version as a string (\"1.2\")"},

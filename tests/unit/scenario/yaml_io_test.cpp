@@ -161,7 +161,7 @@ TEST_P(YamlErrors, NamesFileLineColumnAndKey) {
 INSTANTIATE_TEST_SUITE_P(
     Table, YamlErrors,
     ::testing::Values(
-        ErrorCase{"id: x\ntitel: y\n", "e.yaml:2:1: titel: unknown key (expected one of: id, title, description, endpoint, tenant, tags, server, send, expect)"},
+        ErrorCase{"id: x\ntitel: y\n", "e.yaml:2:1: titel: unknown key (expected one of: id, title, description, endpoint, tenant, tags, server, identity, send, expect)"},
         ErrorCase{"server:\n  greting: \"220 hi\"\n", "e.yaml:2:3: server.greting: unknown key (expected one of: seed, greeting, capabilities, tls, rules)"},
         ErrorCase{"id: x\nid: y\n", "e.yaml:2:1: id: duplicate key"},
         ErrorCase{"- a\n", "e.yaml:1:1: (root): expected a map, found a list"},
