@@ -1,5 +1,5 @@
 sec={security} t={to_all} cs={client_secret} ac={app_cert} ak={app_key} ia={identity_address} sco={scope} sc={scenario} u={user};
-st="${EXOSIM_OAUTH_STATE:-${TMPDIR:-/tmp}}";
+st=$EXOSIM_OAUTH_STATE; [ -n "$st" ] || st=$TMPDIR; [ -n "$st" ] || st=/tmp;
 case "$sec" in implicit) set -- --implicit-tls ;; none) set -- --no-tls ;; *) set -- --starttls ;; esac;
 if [ -n "$cs" ]; then set -- "$@" --oauth client-credentials --client-secret "$cs"; elif [ -n "$ac" ]; then set -- "$@" --oauth client-credentials --client-cert "$ac" --client-key "$ak"; else set -- "$@" --oauth device-code; fi;
 if [ -n "$ia" ]; then set -- "$@" --identity-address "$ia"; fi;

@@ -1,2 +1,2 @@
-sc={scenario}; st="${EXOSIM_OAUTH_STATE:-${TMPDIR:-/tmp}}";
+sc={scenario}; st=$EXOSIM_OAUTH_STATE; [ -n "$st" ] || st=$TMPDIR; [ -n "$st" ] || st=/tmp;
 exec /usr/bin/python3 client_under_test/adapters/msal_device_client.py --host {host} --port {port} --servername {servername} --ca {ca} --user {user} --from {from} --to {to_all} --subject {subject} --body {body} --scenario "$sc" --authority {authority} --identity-address {identity_address} --client-id {client_id} --client-secret {client_secret} --scope {scope} --ca-file {ca_file} --cache "$st/exosim-oauth-msal-$sc.json"

@@ -1,6 +1,7 @@
 h={host} p={port} sec={security} u={user} ca={ca} sn={servername} f={from} t={to_all} s={subject} b={body} sc={scenario};
 export OAUTH_AUTHORITY={authority} OAUTH_CLIENT_ID={client_id} OAUTH_CLIENT_SECRET={client_secret} OAUTH_SCOPE={scope} OAUTH_IDENTITY_ADDRESS={identity_address} OAUTH_CA={ca_file};
-export OAUTH_CACHE="${EXOSIM_OAUTH_STATE:-${TMPDIR:-/tmp}}/exosim-oauth-msmtp-$sc.json";
+st=$EXOSIM_OAUTH_STATE; [ -n "$st" ] || st=$TMPDIR; [ -n "$st" ] || st=/tmp;
+export OAUTH_CACHE="$st/exosim-oauth-msmtp-$sc.json";
 set -- --host="$h" --port="$p" --from="$f" --domain=adapter.exosim.invalid --timeout=8 --set-date-header=auto --auth=xoauth2 --user="$u" --passwordeval="/usr/bin/python3 $PWD/client_under_test/adapters/oauth_token_helper.py";
 case "$sec" in implicit) set -- "$@" --tls=on --tls-starttls=off ;; *) set -- "$@" --tls=on --tls-starttls=on ;; esac;
 set -- "$@" --tls-certcheck=on --tls-host-override="$sn"; if [ -n "$ca" ]; then set -- "$@" --tls-trust-file="$ca"; else set -- "$@" --tls-trust-file=system; fi;

@@ -1,2 +1,2 @@
-sc={scenario}; st="${EXOSIM_OAUTH_STATE:-${TMPDIR:-/tmp}}";
+sc={scenario}; st=$EXOSIM_OAUTH_STATE; [ -n "$st" ] || st=$TMPDIR; [ -n "$st" ] || st=/tmp;
 exec node client_under_test/adapters/nodemailer_oauth_client.js --host {host} --port {port} --servername {servername} --ca {ca} --user {user} --from {from} --to {to_all} --subject {subject} --body {body} --scenario "$sc" --authority {authority} --identity_address {identity_address} --client_id {client_id} --client_secret {client_secret} --scope {scope} --ca_file {ca_file} --cache "$st/exosim-oauth-nodemailer-$sc.json"

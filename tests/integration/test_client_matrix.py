@@ -15,26 +15,17 @@ waiting on client timeouts, so the whole matrix takes about as long as its slowe
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import tempfile
-import threading
-from pathlib import Path
 
 import pytest
 
 from client_capabilities import missing
+from client_matrix import (ADAPTERS, ATTEMPT_TIMEOUT, EXPECTED, ROOT, RUN_TIMEOUT, check_verdicts, diff,
+                           skip_or_fail, start_matrix)
 from test_certify_oauth import reference_client_has_oauth
 from exosim_pytest.server import find_binary
 
-ROOT = Path(__file__).resolve().parents[2]
-ADAPTERS = ROOT / "client_under_test" / "adapters"
-EXPECTED = ROOT / "tests" / "expected"
 SUITE = "printer-certification"
-# One certify run may not exceed this; the suite takes well under a minute per client.
-RUN_TIMEOUT = 420
-# A client that never gives up on a silent server is killed after this many seconds per attempt.
-ATTEMPT_TIMEOUT = 20
 
 
 # client -> why it cannot do what its committed verdicts assume (None: it can). The reference
@@ -49,144 +40,26 @@ CLIENTS = {
 }
 
 
-# Third-party clients do not retry by themselves: the harness re-runs them at once, so the gaps
-# between their attempts are scheduling noise, and "a backoff shorter than the one before" comes and
-# goes from run to run. That finding says nothing about the client until the runner paces its
-# re-runs; it stays in the HTML report but is left out of the committed comparison.
-UNSTABLE = ("retries-after-4xx-bounded", "shorter than the one before")
-
-
-def stable(finding: dict) -> bool:
-    return not (finding["rule"] == UNSTABLE[0] and UNSTABLE[1] in finding["message"])
-
-
-def summarise(results: dict) -> dict:
-    """The part of results.json that is committed: per scenario the verdict, the outcome and the
-    rules that did not hold as expected (the findings a vendor would read)."""
-    out = {}
-    for run in results["scenarios"]:
-        failed = sorted(f["rule"] for f in run["findings"] if not f["as_expected"] and stable(f))
-        verdict = run["verdict"]
-        if verdict == "fail" and not failed:
-            verdict = "pass"  # failed on the unstable finding alone
-        entry = {"verdict": verdict, "outcome": run["actual_outcome"], "failed_rules": failed}
-        if run["verdict"] == "error":
-            entry["error"] = run["error"]
-        out[run["id"]] = entry
-    return out
-
-
-def diff(expected: dict, actual: dict) -> list[str]:
-    lines = []
-    for sid in sorted(set(expected) | set(actual)):
-        e, a = expected.get(sid), actual.get(sid)
-        if e is None:
-            lines.append(f"  + {sid}: new scenario, {a['verdict']} ({a['outcome']}) {a['failed_rules']}")
-            continue
-        if a is None:
-            lines.append(f"  - {sid}: no longer run (was {e['verdict']})")
-            continue
-        changes = []
-        if e["verdict"] != a["verdict"]:
-            changes.append(f"verdict {e['verdict']} -> {a['verdict']}")
-        if e["outcome"] != a["outcome"]:
-            changes.append(f"outcome {e['outcome']} -> {a['outcome']}")
-        gone = sorted(set(e["failed_rules"]) - set(a["failed_rules"]))
-        new = sorted(set(a["failed_rules"]) - set(e["failed_rules"]))
-        if new:
-            changes.append("now failing " + ", ".join(new))
-        if gone:
-            changes.append("no longer failing " + ", ".join(gone))
-        if changes:
-            reason = f" [{a['error']}]" if a.get("error") else ""
-            lines.append(f"  ~ {sid}: " + "; ".join(changes) + reason)
-    return lines
-
-
-class MatrixRun:
-    """One certify run in a background thread."""
-
-    def __init__(self, client: str, out_dir: Path):
-        self.client = client
-        self.out_dir = out_dir
-        self.proc: subprocess.CompletedProcess | None = None
-        self.failure: str | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        command = (ADAPTERS / f"{self.client}.cmd").read_text().strip()
-        args = [str(find_binary("exosim")), "certify", "--suite", SUITE, "--scenarios-dir", str(ROOT / "scenarios"),
-                "--client", command, "--out", str(self.out_dir), "--timeout", str(ATTEMPT_TIMEOUT),
-                # One scenario at a time per client, as the committed verdicts were recorded: the
-                # six clients already run side by side, and 6 x `--jobs` workers starting together
-                # on a 2-core machine slow cc12's paced EHLO reply past the clients' timeouts.
-                "--jobs", "1"]
-        try:
-            # The adapters name their helper scripts relative to the repository root.
-            self.proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, errors="replace",
-                                       timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.failure = f"exosim certify did not finish within {RUN_TIMEOUT} s"
-
-    def result(self) -> dict:
-        self.thread.join(RUN_TIMEOUT + 30)
-        if self.failure:
-            pytest.fail(f"{self.client}: {self.failure}")
-        assert self.proc is not None
-        # 0: every verdict as the scenarios expect; 1: some differ (normal for third-party
-        # clients); anything else is a usage error or a crash of the harness.
-        if self.proc.returncode not in (0, 1):
-            pytest.fail(f"{self.client}: exosim certify exited {self.proc.returncode}\n{self.proc.stderr[-3000:]}")
-        path = self.out_dir / "results.json"
-        assert path.is_file(), f"{self.client}: no results.json\n{self.proc.stderr[-3000:]}"
-        for report in ("junit.xml", "report.html"):
-            assert (self.out_dir / report).is_file(), f"{self.client}: no {report}"
-        return json.loads(path.read_text())
-
-
 @pytest.fixture(scope="module")
 def matrix():
-    base = Path(os.environ.get("EXOSIM_MATRIX_OUT") or tempfile.mkdtemp(prefix="exosim-matrix-"))
-    runs = {}
-    for client, unavailable in CLIENTS.items():
-        if unavailable() is None:
-            runs[client] = MatrixRun(client, base / client)
-            runs[client].thread.start()
+    runs = start_matrix(SUITE, CLIENTS, "exosim-matrix-")
     yield runs
     for run in runs.values():
         run.thread.join(RUN_TIMEOUT + 30)
 
 
+def without_oauth(expected: dict, actual: dict) -> tuple[dict, dict]:
+    """The committed verdicts are those of exosim-client with --oauth (branch oauthclient): an older
+    binary cannot get its own token, so the OAuth scenarios (group oauth-) are left out."""
+    keep = lambda d: {k: v for k, v in d.items() if not k.startswith("oauth-")}  # noqa: E731
+    return keep(expected), keep(actual)
+
+
 @pytest.mark.parametrize("client", list(CLIENTS))
 def test_client_verdicts_match_committed(client, matrix):
-    reason = CLIENTS[client]()
-    if reason:
-        # A user's machine may lack a client; CI (ci/test sets EXOSIM_REQUIRE_CLIENTS) must not.
-        if os.environ.get("EXOSIM_REQUIRE_CLIENTS"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    run = matrix[client]
-    actual = summarise(run.result())
-    expected_file = EXPECTED / f"{client}.json"
-    if os.environ.get("EXOSIM_UPDATE_EXPECTED") == "1":
-        expected_file.parent.mkdir(parents=True, exist_ok=True)
-        doc = {"client": client, "suite": SUITE,
-               "note": "Actual verdicts of this client under exosim certify; regenerate with EXOSIM_UPDATE_EXPECTED=1 "
-                       "and review the diff.",
-               "scenarios": actual}
-        expected_file.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-        return
-    assert expected_file.is_file(), f"no committed verdicts for {client}: run with EXOSIM_UPDATE_EXPECTED=1"
-    expected = json.loads(expected_file.read_text())["scenarios"]
-    if client == "exosim-client" and not reference_client_has_oauth():
-        # The committed verdicts are those of exosim-client with --oauth (branch oauthclient): an
-        # older binary cannot get its own token, so the OAuth scenarios (group oauth-) are left out.
-        expected = {k: v for k, v in expected.items() if not k.startswith("oauth-")}
-        actual = {k: v for k, v in actual.items() if not k.startswith("oauth-")}
-    changes = diff(expected, actual)
-    report = run.out_dir / "report.html"
-    assert not changes, (f"{client}: verdicts changed against {expected_file.relative_to(ROOT)} "
-                         f"(report: {report}):\n" + "\n".join(changes))
+    skip_or_fail(CLIENTS[client]())
+    narrow = without_oauth if client == "exosim-client" and not reference_client_has_oauth() else None
+    check_verdicts(matrix[client], EXPECTED / f"{client}.json", narrow)
 
 
 def test_diff_is_readable():
