@@ -29,8 +29,19 @@ std::string servername(const scenario::Send& send, const Endpoint& endpoint) {
 
 // exosim-client's OAuth options (issue 13 "Clients"): the flow, where and as whom to sign in, and
 // the cache that keeps the refresh token across jobs.
+// The person at the browser, for an unattended auth-code run: the worker's sign-in service signs
+// the scenario's user in on /authorize (auto-approval), so following its redirects with curl, under
+// Microsoft's host name and exosim's CA, reaches exosim-client's loopback redirect like a browser.
+std::string browser_stand_in(const IdentityValues& id, const std::string& ca_file) {
+    const std::string prefix = "https://";
+    std::string host = id.authority.rfind(prefix, 0) == 0 ? id.authority.substr(prefix.size()) : id.authority;
+    host = host.substr(0, host.find('/'));
+    return "curl -sS -o /dev/null -L --max-redirs 5 --max-time 30 --cacert " + shell_quote(ca_file) +
+           " --connect-to " + shell_quote(host + ":443:" + id.identity_address);
+}
+
 template <typename Add>
-void add_oauth_args(const IdentityValues& id, Add& add) {
+void add_oauth_args(const IdentityValues& id, const std::string& ca_file, Add& add) {
     add("--oauth", id.oauth_flow.empty() ? std::string("device-code") : id.oauth_flow);
     add("--authority", id.authority);
     add("--client-id", id.client_id);
@@ -43,6 +54,9 @@ void add_oauth_args(const IdentityValues& id, Add& add) {
     }
     if (!id.token_cache.empty()) add("--token-cache", id.token_cache);
     if (!id.identity_address.empty()) add("--identity-address", id.identity_address);
+    if (id.oauth_flow == "auth-code" && !id.identity_address.empty()) {
+        add("--auth-code-browser", browser_stand_in(id, ca_file));
+    }
 }
 
 }  // namespace
@@ -111,7 +125,7 @@ std::string reference_client_args(const scenario::Scenario& s, const Endpoint& e
     add("--auth", send.auth);
     if (send.auth != "none") {
         if (!send.user.empty()) add("--user", send.user);
-        if (send.auth == "xoauth2" && send.token == "none") add_oauth_args(identity, add);
+        if (send.auth == "xoauth2" && send.token == "none") add_oauth_args(identity, options.ca_file.string(), add);
         else if (send.auth == "xoauth2") add("--token", token);
         else add("--password", send.password);
     }

@@ -261,6 +261,8 @@ HttpResponse authorize_endpoint(ServiceState& s, Ctx& ctx, const TenantSegment& 
     const FormParams& in = q.params;
     const std::string client_id(in.get("client_id"));
     ctx.event.client_id = client_id;
+    // Recorded like the token endpoint's, so certify's token-scope rule judges what the client asked for.
+    ctx.event.scope = std::string(in.has("scope") ? in.get("scope") : in.get("resource"));
     if (client_id.empty()) return error_page(ctx, 400, aad_error(900144, {"client_id"}).text, 900144);
     const AppRegistration* app = s.dir.find_app(client_id);
     if (app == nullptr) {

@@ -184,5 +184,28 @@ TEST(PlaceholderValues, OauthClientGetsItsOwnToken) {
                                    "{tenant_id} {identity_address} {scope} {token_cache} {oauth_flow} {ca_file} {client_id}"));
 }
 
+// Unattended auth code: the harness hands exosim-client a browser stand-in that follows the
+// sign-in service's redirects under Microsoft's name, trusting exosim's CA (no browser needed).
+TEST(PlaceholderValues, AuthCodeGetsABrowserStandIn) {
+    RunnerOptions o;
+    o.ca_file = "/d/tls/ca.pem";
+    auto s = sample();
+    s.send.auth = "xoauth2";
+    s.send.token = "none";
+    IdentityValues id;
+    id.authority = "https://login.microsoftonline.com/contoso.com";
+    id.identity_address = "127.0.0.1:40443";
+    id.client_id = "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33";
+    id.oauth_flow = "auth-code";
+    const Endpoint e{"127.0.0.1", 2525, true, ""};
+    const std::string args = reference_client_args(s, e, o, "", "", id);
+    EXPECT_NE(args.find("--identity-address 127.0.0.1:40443 --auth-code-browser 'curl -sS -o /dev/null -L "
+                        "--max-redirs 5 --max-time 30 --cacert /d/tls/ca.pem --connect-to "
+                        "login.microsoftonline.com:443:127.0.0.1:40443' --from"),
+              std::string::npos) << args;
+    id.oauth_flow = "device-code";
+    EXPECT_EQ(reference_client_args(s, e, o, "", "", id).find("--auth-code-browser"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace exosim::harness
