@@ -1,7 +1,7 @@
-sec={security} t={to_all} cs={client_secret} ac={app_cert} ak={app_key} ia={identity_address} sco={scope} sc={scenario} u={user};
+sec={security} t={to_all} cs={client_secret} ac={app_cert} ak={app_key} ia={identity_address} sco={scope} sc={scenario} u={user} of={oauth_flow} ca={ca};
 st=$EXOSIM_OAUTH_STATE; [ -n "$st" ] || st=$TMPDIR; [ -n "$st" ] || st=/tmp;
 case "$sec" in implicit) set -- --implicit-tls ;; none) set -- --no-tls ;; *) set -- --starttls ;; esac;
-if [ -n "$cs" ]; then set -- "$@" --oauth client-credentials --client-secret "$cs"; elif [ -n "$ac" ]; then set -- "$@" --oauth client-credentials --client-cert "$ac" --client-key "$ak"; else set -- "$@" --oauth device-code; fi;
+if [ -n "$cs" ]; then set -- "$@" --oauth client-credentials --client-secret "$cs"; elif [ -n "$ac" ]; then set -- "$@" --oauth client-credentials --client-cert "$ac" --client-key "$ak"; elif [ "$of" = auth-code ]; then set -- "$@" --oauth auth-code --auth-code-browser "curl -sS -o /dev/null -L --max-redirs 5 --max-time 30 --cacert $ca --connect-to login.microsoftonline.com:443:$ia"; else set -- "$@" --oauth device-code; fi;
 if [ -n "$ia" ]; then set -- "$@" --identity-address "$ia"; fi;
 if [ -n "$sco" ]; then set -- "$@" --scope "$sco"; fi;
 if [ -n "$u" ]; then set -- "$@" --user "$u"; fi;
