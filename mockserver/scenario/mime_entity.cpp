@@ -112,9 +112,12 @@ std::vector<std::string_view> multipart_parts(std::string_view body, std::string
     std::vector<std::string_view> out;
     const std::string delim = "--" + std::string(boundary);
     const std::string line_delim = "\n" + delim;
-    std::size_t at = body.starts_with(delim) ? 0 : body.find(line_delim);
-    while (at != std::string_view::npos) {
-        const std::size_t line_start = at == 0 ? 0 : at + 1;
+    // line_start is where a delimiter line begins. It is tracked on its own, not derived from a
+    // find() result of 0: a body that opens with "\n--b" would otherwise read as "starts with the
+    // delimiter", find the same delimiter again at 0 and never advance (a fuzzer found that loop).
+    std::size_t line_start = body.starts_with(delim) ? 0 : body.find(line_delim);
+    if (line_start != std::string_view::npos && !body.starts_with(delim)) ++line_start;
+    while (line_start != std::string_view::npos) {
         if (body.substr(line_start + delim.size()).starts_with("--")) break;  // close delimiter
         const std::size_t start = body.find('\n', line_start);
         if (start == std::string_view::npos) break;
@@ -122,7 +125,7 @@ std::vector<std::string_view> multipart_parts(std::string_view body, std::string
         std::size_t end = next == std::string_view::npos ? body.size() : next;
         if (end > start + 1 && body[end - 1] == '\r') --end;
         out.push_back(end > start ? body.substr(start + 1, end - start - 1) : std::string_view{});
-        at = next;
+        line_start = next == std::string_view::npos ? next : next + 1;
     }
     return out;
 }

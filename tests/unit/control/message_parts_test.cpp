@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "scenario/mime_entity.hpp"
+
 namespace exosim::control {
 namespace {
 
@@ -78,6 +80,40 @@ TEST(MessageParts, NestingIsBounded) {
     for (int i = 0; i < 50; ++i) m += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\r\n\r\n--b" + std::to_string(i) + "\r\n";
     m += "\r\nleaf\r\n";
     EXPECT_NO_THROW(parse_message_parts(m));
+}
+
+// A part whose body opens with a bare LF before its delimiter ("\n--b4") once made
+// multipart_parts find the same delimiter at offset 0 forever (libFuzzer: timeout, then bad_alloc).
+TEST(MessageParts, BodyOpeningWithLfBeforeDelimiterTerminates) {
+    MessageParts p = parse_message_parts(
+        "Content-Type: multipart/mixed; boundary=b\r\n\n\n--b\r\nContent-Type: text/plain\r\n\r\nleaf\r\n--b--\r\n");
+    ASSERT_EQ(p.parts.size(), 1u);
+    ASSERT_TRUE(p.text);
+    EXPECT_EQ(*p.text, "leaf");
+}
+
+struct PartsRow {
+    std::string_view body;
+    std::vector<std::string_view> parts;
+};
+
+TEST(MultipartParts, Table) {
+    const PartsRow rows[] = {
+        {"--b\r\nA\r\n--b\r\nB\r\n--b--\r\n", {"A", "B"}},
+        {"preamble\r\n--b\r\nA\r\n--b--", {"A"}},
+        {"\n--b\r\nA\r\n--b--", {"A"}},           // LF before the first delimiter
+        {"\n--b\n\n--b\n--b--", {"", ""}},          // empty parts still advance
+        {"--b\r\n--b\r\n--b--", {"", ""}},
+        {"--b--\r\n--b\r\nA", {}},                 // close delimiter first
+        {"--b", {}},                                  // no line end after the delimiter
+        {"--b\r\nA", {"A"}},                         // no close delimiter: the rest is the part
+        {"no delimiter at all", {}},
+        {"", {}},
+    };
+    for (const PartsRow& row : rows) {
+        const auto got = scenario::multipart_parts(row.body, "b");
+        EXPECT_EQ(got, row.parts) << row.body;
+    }
 }
 
 TEST(TransferEncoding, Decodes) {
