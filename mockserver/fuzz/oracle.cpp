@@ -63,6 +63,7 @@ std::optional<std::string> ubsan_frame(std::string_view line) {
         const std::size_t c2 = where.find(':', c1 + 1);
         where = where.substr(0, c2);
     }
+    if (where.empty()) return std::nullopt;  // ": runtime error:" at the start of a line names no place
     return std::string(where);
 }
 

@@ -139,18 +139,22 @@ std::string_view string_claim(const json::object& o, std::string_view name) {
     return v->get_string();
 }
 
-// NumericDate (RFC 7519 2): seconds, possibly fractional; out-of-range values are not dates.
+// NumericDate (RFC 7519 2): seconds, possibly fractional. Out-of-range values are not dates: a
+// date must fit the system clock (nanoseconds: years 1678 to 2262) with a day to spare, so adding a
+// skew or rendering it as a time stamp cannot overflow (a fuzzer found nbf 9671465400 doing that).
 std::optional<std::int64_t> time_claim(const json::object& o, std::string_view name) {
+    constexpr std::int64_t limit =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count() - 86400;
     const json::value* v = o.if_contains(name);
     if (v == nullptr) return std::nullopt;
-    if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX / 2)) {
-        return static_cast<std::int64_t>(v->get_uint64());
+    std::optional<std::int64_t> t;
+    if (v->is_int64()) t = v->get_int64();
+    if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(limit)) t = static_cast<std::int64_t>(v->get_uint64());
+    if (v->is_double() && std::isfinite(v->get_double()) && std::fabs(v->get_double()) < static_cast<double>(limit)) {
+        t = static_cast<std::int64_t>(v->get_double());
     }
-    if (v->is_double() && std::isfinite(v->get_double()) && std::fabs(v->get_double()) < 1e15) {
-        return static_cast<std::int64_t>(v->get_double());
-    }
-    return std::nullopt;
+    if (!t || *t > limit || *t < -limit) return std::nullopt;
+    return t;
 }
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {

@@ -36,6 +36,9 @@ TEST(Sanitizer, KindAndFramesTable) {
          "LeakSanitizer: detected memory leaks", {"make_buffer"}},
         {"==9==WARNING: MemorySanitizer: use-of-uninitialized-value\n    #0 0x1 in read_line /b.c:4:2\n",
          "MemorySanitizer: use-of-uninitialized-value", {"read_line"}},
+        // No place before the marker: never an empty frame (libFuzzer found this one).
+        {": runtime error:000000900000ff:7:rLOGIN\n", std::nullopt, {}},
+        {"/: runtime error: x\n", "UndefinedBehaviorSanitizer: runtime error", {}},
     };
     for (const Row& r : rows) {
         EXPECT_EQ(sanitizer_kind(r.text), r.kind) << r.text;

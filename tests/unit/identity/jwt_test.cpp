@@ -30,6 +30,18 @@ TEST(Jwt, SignedTokensParse) {
     EXPECT_TRUE(crypto.verify_rs256("kid-1", p.jwt->signing_input, p.jwt->signature, {}));
 }
 
+// A NumericDate the system clock cannot hold is no date: adding a skew to it or printing it as a
+// time stamp would overflow (libFuzzer: nbf 9671465400 in a client assertion).
+TEST(Jwt, TimeClaimsOutsideTheClockAreNotDates) {
+    const boost::json::object o{{"ok", 1796465400}, {"neg", -5}, {"frac", 12.9}, {"far", 9671465400LL},
+                                {"max", INT64_MAX}, {"min", INT64_MIN}, {"huge", 1e300}, {"u", UINT64_MAX},
+                                {"text", "5"}};
+    EXPECT_EQ(time_claim(o, "ok"), 1796465400);
+    EXPECT_EQ(time_claim(o, "neg"), -5);
+    EXPECT_EQ(time_claim(o, "frac"), 12);
+    for (const char* name : {"far", "max", "min", "huge", "u", "text", "absent"}) EXPECT_EQ(time_claim(o, name), std::nullopt) << name;
+}
+
 TEST(Jwt, MalformedTokensAreNamed) {
     EXPECT_EQ(parse_jwt("a.b").error, JwtError::not_three_parts);
     EXPECT_EQ(parse_jwt("a.b.c.d").error, JwtError::not_three_parts);
