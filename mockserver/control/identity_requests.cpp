@@ -32,6 +32,19 @@ boost::json::object identity_event_json(const identity::IdentityEvent& e) {
                           {"user", e.user},  {"ok", e.ok},                 {"status", e.status}};
     if (!e.error.empty()) o["error"] = e.error;
     if (e.aadsts != 0) o["aadsts"] = e.aadsts;
+    // What certify's timeline shows, so a lab watching the API sees the same facts: the host the
+    // device asked for, the scope, the pacing the service handed out, and refresh tokens by
+    // fingerprint (never the token).
+    if (!e.host.empty()) o["host"] = e.host;
+    if (!e.scope.empty()) o["scope"] = e.scope;
+    if (e.retry_after != 0) o["retry_after"] = e.retry_after;
+    if (e.interval != 0) o["interval"] = e.interval;
+    if (!e.refresh_used.empty()) o["refresh_used"] = e.refresh_used;
+    if (!e.refresh_issued.empty()) o["refresh_issued"] = e.refresh_issued;
+    if (e.access_token_issued) {
+        o["access_token_issued"] = true;
+        o["expires_in"] = e.expires_in;
+    }
     return o;
 }
 

@@ -28,7 +28,8 @@ private:
 };
 
 // {"type": "identity_request", "time", "method", "path", "grant", "client_id", "user", "ok",
-//  "error", "aadsts", "status"}
+//  "status"}, and when set: "error", "aadsts", "host", "scope", "retry_after", "interval",
+//  "refresh_used", "refresh_issued" (fingerprints), "access_token_issued" with "expires_in".
 boost::json::object identity_event_json(const identity::IdentityEvent& event);
 
 }  // namespace exosim::control
