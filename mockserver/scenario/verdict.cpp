@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "scenario/oauth_view.hpp"
 #include "scenario/verdict_rules.hpp"
 
 namespace exosim::scenario {
@@ -128,6 +129,15 @@ void apply_expectation(Finding& f, const Expectation& expect, bool nothing_sent)
     }
 }
 
+// No connection, and that was an accepted outcome. Not so when the client had to get its own
+// token (`send.token: none`) and never asked the sign-in service either: it did nothing at all, and
+// a rule expected to pass (token-authority on a declined device code, say) must not pass on
+// nothing. Without this a client with no OAuth support passed those scenarios vacuously.
+bool nothing_to_judge_is_right(const Context& c) {
+    if (!c.views.empty() || !c.scenario.expect.accepts(Outcome::not_attempted)) return false;
+    return !(c.scenario.send.token == "none" && !oauth::asked_for_token(c.trace));
+}
+
 }  // namespace
 
 std::string_view severity_name(Severity s) {
@@ -163,7 +173,7 @@ Findings judge(const Scenario& scenario, const Trace& trace, const JudgeOptions&
     out.rules.push_back(outcome_finding(d, scenario.expect));
     for (const RuleRow& row : catalogue) {
         Finding f = row.judge(c);
-        apply_expectation(f, scenario.expect, c.views.empty() && scenario.expect.accepts(Outcome::not_attempted));
+        apply_expectation(f, scenario.expect, nothing_to_judge_is_right(c));
         out.rules.push_back(std::move(f));
     }
     for (const auto& [id, v] : scenario.expect.rules)

@@ -335,6 +335,33 @@ TEST(VerdictOauth, LastJobDecidesTheOutcome) {
     EXPECT_EQ(judge(s, t).outcome, Outcome::delivered);
 }
 
+// A declined device code: the right client asks, is declined and sends nothing. A client that
+// neither connects nor asks the sign-in service did nothing, and must not pass on nothing (before,
+// swaks and msmtp passed oauth-device-code-declined that way).
+TEST(VerdictOauth, NoSignInAndNoConnectionIsNotAPass) {
+    Scenario s = oauth_scenario();
+    s.expect.outcome = Outcome::not_attempted;
+    s.expect.min_attempts = 0;
+    s.expect.rules = {{"token-authority", Verdict::pass}, {"device-code-polling", Verdict::pass}};
+    const Trace declined = with_identity(Trace{}, {devicecode(0), req(5000, "token", device_grant, "authorization_declined")});
+    const Findings right = judge(s, declined);
+    EXPECT_EQ(right.verdict, Verdict::pass) << test::dump(rule(right, "token-authority"));
+    const Findings idle = judge(s, with_identity(Trace{}, {}));
+    EXPECT_EQ(idle.outcome, Outcome::not_attempted);
+    EXPECT_EQ(rule(idle, "token-authority").verdict, Verdict::skipped);
+    EXPECT_FALSE(rule(idle, "token-authority").as_expected);
+    EXPECT_FALSE(rule(idle, "device-code-polling").as_expected);
+    EXPECT_EQ(idle.verdict, Verdict::fail);
+    // Discovery alone is not asking for a token.
+    IdentityRecord discovery = req(0, "openid-configuration");
+    discovery.method = "GET";
+    EXPECT_EQ(judge(s, with_identity(Trace{}, {discovery})).verdict, Verdict::fail);
+    // A scenario that hands the client its token keeps the old rule: nothing sent can be right.
+    Scenario handed = s;
+    handed.send.token = "minted";
+    EXPECT_EQ(judge(handed, with_identity(Trace{}, {})).verdict, Verdict::pass);
+}
+
 TEST(Timeline, MergesIdentityAndSmtpInTimeOrder) {
     Trace t = happy();
     t.connections[0].start = milliseconds(10500);
