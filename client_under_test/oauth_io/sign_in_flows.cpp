@@ -25,13 +25,6 @@ std::string random_octets(std::size_t n) {
     return raw;
 }
 
-TokenOutcome failed(TokenFailure kind, std::string message) {
-    TokenOutcome t;
-    t.failure = kind;
-    t.message = std::move(message);
-    return t;
-}
-
 TokenFailure failure_of(PollOutcome o) {
     switch (o) {
     case PollOutcome::declined: return TokenFailure::declined;
@@ -63,7 +56,7 @@ TokenOutcome TokenSource::device_code() {
     const DeviceCodeReply reply =
         parse_device_code_reply(post_retrying(o_.authority.devicecode_path(),
                                               [&] { return device_code_request(o_.client_id, o_.scope); }));
-    if (const auto* e = std::get_if<TokenError>(&reply)) return failed(TokenFailure::failed, "device code: " + describe(*e));
+    if (const auto* e = std::get_if<TokenError>(&reply)) return TokenOutcome::failed(TokenFailure::failed, "device code: " + describe(*e));
     const DeviceCode& code = std::get<DeviceCode>(reply);
     say(panel_text(code));
     const auto issued = std::chrono::steady_clock::now();
@@ -78,7 +71,7 @@ TokenOutcome TokenSource::device_code() {
         step = poll.on_reply(*last, std::chrono::duration_cast<seconds>(std::chrono::steady_clock::now() - issued));
     }
     if (step.outcome == PollOutcome::success) return store(std::get<TokenSuccess>(*last), "device_code", {});
-    return failed(failure_of(step.outcome), step.reason);
+    return TokenOutcome::failed(failure_of(step.outcome), step.reason);
 }
 
 TokenOutcome TokenSource::auth_code() {
@@ -92,16 +85,16 @@ TokenOutcome TokenSource::auth_code() {
         std::string(64, '-'));
     if (!o_.browser_cmd.empty()) launch_browser(o_.browser_cmd, url);
     const std::optional<FormParams> query = listener.wait(o_.auth_code_wait);
-    if (!query) return failed(TokenFailure::expired, "no sign-in reached " + redirect_uri + " in time");
-    if (form_get(*query, "state") != state) return failed(TokenFailure::failed, "the redirect's state does not match");
+    if (!query) return TokenOutcome::failed(TokenFailure::expired, "no sign-in reached " + redirect_uri + " in time");
+    if (form_get(*query, "state") != state) return TokenOutcome::failed(TokenFailure::failed, "the redirect's state does not match");
     if (auto error = form_get(*query, "error")) {
         const std::string why = *error + ": " + form_get(*query, "error_description").value_or("");
-        return failed(*error == "access_denied" ? TokenFailure::declined : TokenFailure::failed, "sign-in: " + why);
+        return TokenOutcome::failed(*error == "access_denied" ? TokenFailure::declined : TokenFailure::failed, "sign-in: " + why);
     }
     const std::string code = *form_get(*query, "code");
     TokenReply reply = post_token([&] { return auth_code_request(o_.client_id, o_.scope, code, redirect_uri, verifier); });
     if (const auto* s = std::get_if<TokenSuccess>(&reply)) return store(*s, "auth_code", {});
-    return failed(TokenFailure::failed, "redeeming the code: " + describe(std::get<TokenError>(reply)));
+    return TokenOutcome::failed(TokenFailure::failed, "redeeming the code: " + describe(std::get<TokenError>(reply)));
 }
 
 }  // namespace exosim::client::oauth

@@ -33,21 +33,6 @@ std::string random_hex(std::size_t octets) {
     return out;
 }
 
-TokenOutcome success(std::string token, std::string account, std::string source) {
-    TokenOutcome t;
-    t.access_token = std::move(token);
-    t.account = std::move(account);
-    t.source = std::move(source);
-    return t;
-}
-
-TokenOutcome failure(TokenFailure kind, std::string message) {
-    TokenOutcome t;
-    t.failure = kind;
-    t.message = std::move(message);
-    return t;
-}
-
 }  // namespace
 
 std::string token_account(const std::string& access_token) {
@@ -88,7 +73,7 @@ TokenOutcome TokenSource::acquire() {
 TokenOutcome TokenSource::after_rejection() {
     say("exosim-client: the server refused the access token (535 5.7.3); getting a new one, once");
     // --quirk expired-token never fetches a new one: it keeps presenting what it has.
-    if (o_.quirks.expired_token) return failure(TokenFailure::failed, "the token was refused (535 5.7.3)");
+    if (o_.quirks.expired_token) return TokenOutcome::failed(TokenFailure::failed, "the token was refused (535 5.7.3)");
     TokenOutcome t = from_cache_or_refresh(true);
     t.token_requests = requests_;
     return t;
@@ -99,7 +84,7 @@ TokenOutcome TokenSource::from_cache_or_refresh(bool force_refresh) {
         // --quirk expired-token presents whatever is cached, however old.
         const bool fresh = access_token_fresh(*cache_, now_seconds());
         if (fresh || o_.quirks.expired_token) {
-            return success(cache_->access_token, cache_->account, "cache");
+            return TokenOutcome::got(cache_->access_token, cache_->account, "cache");
         }
     }
     if (cache_ && !cache_->refresh_token.empty()) return refresh(*cache_);
@@ -151,9 +136,9 @@ TokenOutcome TokenSource::refresh(const TokenCache& cache) {
         TokenReply reply = post_token(params);
         if (const auto* s = std::get_if<TokenSuccess>(&reply)) return store(*s, "refresh", cache.refresh_token);
         const TokenError& e = std::get<TokenError>(reply);
-        if (e.kind != ErrorClass::sign_in_again) return failure(TokenFailure::failed, "refreshing the token: " + describe(e));
+        if (e.kind != ErrorClass::sign_in_again) return TokenOutcome::failed(TokenFailure::failed, "refreshing the token: " + describe(e));
         if (i >= tries) {
-            return failure(TokenFailure::sign_in_again,
+            return TokenOutcome::failed(TokenFailure::sign_in_again,
                            "the refresh token is no longer valid (" + describe(e) + "); sign in again");
         }
         std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -166,13 +151,13 @@ TokenOutcome TokenSource::sign_in() {
     case Flow::client_credentials: return client_credentials();
     case Flow::auth_code: return auth_code();
     }
-    return failure(TokenFailure::failed, "unknown flow");
+    return TokenOutcome::failed(TokenFailure::failed, "unknown flow");
 }
 
 TokenOutcome TokenSource::client_credentials() {
     TokenReply reply = post_token([&] { return client_credentials_request(o_.client_id, o_.scope, credential()); });
     if (const auto* s = std::get_if<TokenSuccess>(&reply)) return store(*s, "client_credentials", {});
-    return failure(TokenFailure::failed, "client credentials: " + describe(std::get<TokenError>(reply)));
+    return TokenOutcome::failed(TokenFailure::failed, "client credentials: " + describe(std::get<TokenError>(reply)));
 }
 
 // Keeps the newest refresh token (or, with --quirk stale-refresh-token, the first one ever cached).
@@ -189,7 +174,7 @@ TokenOutcome TokenSource::store(const TokenSuccess& s, const std::string& source
     c.refreshed_at = s.refresh_token.empty() && cache_ ? cache_->refreshed_at : now_seconds();
     if (!o_.cache_path.empty()) save_cache(o_.cache_path, c);
     cache_ = c;
-    return success(s.access_token, c.account, source);
+    return TokenOutcome::got(s.access_token, c.account, source);
 }
 
 }  // namespace exosim::client::oauth

@@ -7,6 +7,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "oauth/authority.hpp"
 #include "oauth/token_cache.hpp"
@@ -48,6 +49,20 @@ struct TokenOutcome {
     std::string source;    // cache | refresh | device_code | client_credentials | auth_code
     std::string message;   // why it failed
     int token_requests = 0;  // requests to the token and devicecode endpoints
+
+    static TokenOutcome got(std::string token, std::string account, std::string source) {
+        TokenOutcome t;
+        t.access_token = std::move(token);
+        t.account = std::move(account);
+        t.source = std::move(source);
+        return t;
+    }
+    static TokenOutcome failed(TokenFailure kind, std::string message) {
+        TokenOutcome t;
+        t.failure = kind;
+        t.message = std::move(message);
+        return t;
+    }
 };
 
 class TokenSource {

@@ -73,6 +73,14 @@ send:
                                          "s1.yaml");
 }
 
+// A scenario whose client gets its own token (issue 13: send.auth xoauth2, send.token none).
+scenario::Scenario own_token_sample() {
+    auto s = sample();
+    s.send.auth = "xoauth2";
+    s.send.token = "none";
+    return s;
+}
+
 TEST(PlaceholderValues, FromTheScenarioAndTheEndpoint) {
     RunnerOptions o;
     o.ca_file = "/tmp/ca dir/ca.pem";
@@ -147,9 +155,7 @@ TEST(PlaceholderValues, ReferenceClientRetriesByItselfUpToMaxAttempts) {
 TEST(PlaceholderValues, OauthClientGetsItsOwnToken) {
     RunnerOptions o;
     o.client_cert = "/ca/client-contoso.com.pem";
-    auto s = sample();
-    s.send.auth = "xoauth2";
-    s.send.token = "none";
+    const auto s = own_token_sample();
     IdentityValues id;
     id.authority = "https://login.microsoftonline.com/e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11";
     id.identity_address = "127.0.0.1:1443";
@@ -189,9 +195,7 @@ TEST(PlaceholderValues, OauthClientGetsItsOwnToken) {
 TEST(PlaceholderValues, AuthCodeGetsABrowserStandIn) {
     RunnerOptions o;
     o.ca_file = "/d/tls/ca.pem";
-    auto s = sample();
-    s.send.auth = "xoauth2";
-    s.send.token = "none";
+    const auto s = own_token_sample();
     IdentityValues id;
     id.authority = "https://login.microsoftonline.com/contoso.com";
     id.identity_address = "127.0.0.1:40443";
