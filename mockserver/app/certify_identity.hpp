@@ -30,6 +30,7 @@ public:
     std::chrono::system_clock::time_point now() const override {
         return std::chrono::system_clock::now() + std::chrono::seconds(offset_.load());
     }
+    std::chrono::seconds ahead_of_clients() const override { return std::chrono::seconds(offset_.load()); }
     void advance(std::chrono::seconds by) { offset_ += by.count(); }
     void reset() { offset_ = 0; }
 

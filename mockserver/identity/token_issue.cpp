@@ -87,8 +87,9 @@ std::string short_scopes(const ScopeRequest& sc) {
     return out;
 }
 
+// Dated on the client's clock (policy::Clock::ahead_of_clients): only the client reads it.
 json::object id_token_claims(ServiceState& s, const IssueSpec& spec) {
-    const std::int64_t now = unix_seconds(s.now());
+    const std::int64_t now = unix_seconds(s.now()) - s.clock->ahead_of_clients().count();
     json::object c{{"aud", spec.app->client_id},
                    {"iss", "https://login.microsoftonline.com/" + spec.tenant_id + "/v2.0"},
                    {"iat", now}, {"nbf", now}, {"exp", now + 3600},

@@ -46,6 +46,40 @@ TEST_F(TokenEndpoint, RopcSuccessHasTheReferenceShapeAndV1Claims) {
     EXPECT_EQ(str(id, "ver"), "2.0");
 }
 
+// certify's `identity: advance` moves the sign-in clock past the client's. The access token (read
+// by Exchange) stays on the sign-in clock; the id_token (read only by the client, against its own
+// clock: MSAL refuses nbf over 120 s ahead) is dated on the client's time.
+class AheadClock final : public policy::Clock {
+public:
+    std::chrono::system_clock::time_point now() const override {
+        return std::chrono::system_clock::time_point(std::chrono::seconds(1796464800 + 30 * 86400));
+    }
+    std::chrono::seconds ahead_of_clients() const override { return std::chrono::seconds(30 * 86400); }
+};
+
+TEST(TokenEndpointClock, IdTokenIsDatedOnTheClientsClock) {
+    FakeCrypto crypto;
+    MemoryLog log;
+    auto mail = std::make_shared<const policy::Directory>(policy::default_directory());
+    IdentityService service(default_identity_directory(mail, fake_certificate("scan-daemon")), std::make_shared<AheadClock>(),
+                            crypto, log, IdentitySettings{});
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/contoso.com/oauth2/v2.0/token";
+    r.headers = {{"Host", "login.microsoftonline.com"}, {"Content-Type", "application/x-www-form-urlencoded"}};
+    r.body = form({{"grant_type", "password"}, {"client_id", fleet}, {"username", "printer@contoso.com"},
+                   {"password", "Printer-Pass-1"}, {"scope", smtp_scope}});
+    const HttpResponse res = service.handle(r);
+    ASSERT_EQ(res.status, 200u) << res.body;
+    const auto o = ServiceFixture::body(res);
+    const auto id = ServiceFixture::claims(ServiceFixture::str(o, "id_token"));
+    EXPECT_EQ(id.at("nbf").as_int64(), 1796464800);
+    EXPECT_EQ(id.at("iat").as_int64(), 1796464800);
+    EXPECT_EQ(id.at("exp").as_int64(), 1796464800 + 3600);
+    const auto at = ServiceFixture::claims(ServiceFixture::str(o, "access_token"));
+    EXPECT_EQ(at.at("iat").as_int64(), 1796464800 + 30 * 86400);
+}
+
 TEST_F(TokenEndpoint, NoRefreshTokenWithoutOfflineAccessNoIdTokenWithoutOpenid) {
     const auto o = body(ropc("printer@contoso.com", "Printer-Pass-1", "https://outlook.office.com/SMTP.Send"));
     EXPECT_FALSE(o.contains("refresh_token"));
