@@ -40,6 +40,13 @@ bool flow_request(const IdentityRecord& r) {
     return r.endpoint == "token" || r.endpoint == "devicecode" || r.endpoint == "authorize";
 }
 
+// The tenant's OpenID configuration: MSAL reads it before any flow request and stops there on
+// AADSTS90002, so a wrong authority shows in it first. Instance discovery is always under
+// "common" and says nothing about the configured tenant.
+bool authority_request(const IdentityRecord& r) {
+    return flow_request(r) || (r.endpoint == "discovery" && r.path.find("openid-configuration") != std::string::npos);
+}
+
 Finding no_requests(std::string_view rule) { return skipped(rule, "the client made no request to the sign-in service"); }
 
 bool has_word(const std::string& scope, std::string_view word) {
@@ -60,7 +67,7 @@ bool oauth_scenario(const Context& c) { return c.scenario.identity.present || c.
 Finding token_authority(const Context& c) {
     constexpr std::string_view id = "token-authority";
     if (!oauth_scenario(c)) return skipped(id, "not an OAuth scenario");
-    const auto reqs = requests(c, flow_request);
+    const auto reqs = requests(c, authority_request);
     if (reqs.empty()) return no_requests(id);
     const bool delegated = oauth::is_delegated_flow(c.scenario);
     std::vector<std::string> quotes;
@@ -70,7 +77,9 @@ Finding token_authority(const Context& c) {
         const bool tenant_ok = std::find(c.trace.tenant_names.begin(), c.trace.tenant_names.end(), seg) !=
                                    c.trace.tenant_names.end() ||
                                (delegated && (seg == "organizations" || seg == "common"));
-        const bool client_ok = c.trace.client_id.empty() || lower(r->client_id) == lower(c.trace.client_id);
+        // Discovery names no client; only the tenant in its path can be wrong.
+        const bool client_ok = c.trace.client_id.empty() || (r->endpoint == "discovery" && r->client_id.empty()) ||
+                               lower(r->client_id) == lower(c.trace.client_id);
         if (sign_in_host(r->host) && tenant_ok && client_ok) continue;
         ++bad;
         add_quote(quotes, quote_identity(*r));

@@ -135,6 +135,35 @@ TEST(VerdictOauth, TokenAuthorityWrongTenantOrClient) {
     EXPECT_RULE(judge(oauth_scenario(), h), "token-authority", fail);
 }
 
+// MSAL reads the tenant's OpenID configuration first and stops at AADSTS90002: a wrong authority
+// shows there. Discovery names no client; instance discovery (always "common") is not judged.
+TEST(VerdictOauth, TokenAuthorityJudgesTheTenantsOpenIdConfiguration) {
+    auto discovery = [](std::string tenant) {
+        IdentityRecord r = req(0, "discovery");
+        r.method = "GET";
+        r.client_id.clear();
+        r.scope.clear();
+        r.tenant_segment = tenant;
+        r.path = "/" + tenant + "/v2.0/.well-known/openid-configuration";
+        return r;
+    };
+    IdentityRecord wrong = discovery("wrongtenant.onmicrosoft.com");
+    wrong.ok = false;
+    wrong.status = 400;
+    const Findings f = judge(oauth_scenario(), with_identity(Trace{}, {wrong}));
+    EXPECT_RULE(f, "token-authority", fail);
+    EXPECT_TRUE(quoted(rule(f, "token-authority"), "wrongtenant.onmicrosoft.com/v2.0/.well-known/openid-configuration"))
+        << test::dump(rule(f, "token-authority"));
+    Trace right = happy();
+    right.identity.insert(right.identity.begin(), discovery("contoso.com"));
+    EXPECT_RULE(judge(oauth_scenario(), right), "token-authority", pass);
+    IdentityRecord instance = discovery("common");
+    instance.path = "/common/discovery/instance";
+    Trace app = with_identity(TraceBuilder().good(), {instance, token_ok(0, "client_credentials", "")});
+    app.identity[1].scope = "https://outlook.office365.com/.default";
+    EXPECT_RULE(judge(oauth_scenario(ExpectFlow::client_credentials), app), "token-authority", pass);
+}
+
 TEST(VerdictOauth, TokenScopeNeedsSmtpSendAndOfflineAccess) {
     Trace t = happy();
     t.identity[0].scope = "https://outlook.office.com/SMTP.Send";
