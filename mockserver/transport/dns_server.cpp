@@ -60,10 +60,26 @@ struct DnsServer::Impl {
     std::size_t tcp_connections = 0;
     std::uint16_t port = 0;
 
+    // UDP and TCP on one port. With port 0 the kernel picks a free UDP port, which a TCP socket
+    // may already hold (the two spaces are separate: parallel test workers hit this), so an
+    // ephemeral pick is retried on a fresh UDP port; a configured port fails at once.
     void bind() {
         boost::system::error_code ec;
         auto address = asio::ip::make_address(options.address, ec);
         if (ec) throw std::runtime_error("dns: bad address '" + options.address + "'");
+        constexpr int ephemeral_attempts = 50;
+        for (int attempt = 1;; ++attempt) {
+            ec = try_bind(address);
+            if (!ec) return;
+            const bool retry = options.port == 0 && ec == asio::error::address_in_use && attempt < ephemeral_attempts;
+            if (!retry) throw std::runtime_error("dns: cannot bind TCP " + options.address + ":" + std::to_string(port) + ": " + ec.message());
+            acceptor.close();
+            udp_socket.close();
+        }
+    }
+
+    boost::system::error_code try_bind(const asio::ip::address& address) {
+        boost::system::error_code ec;
         udp::endpoint u(address, options.port);
         udp_socket.open(u.protocol());
         udp_socket.bind(u, ec);
@@ -74,7 +90,7 @@ struct DnsServer::Impl {
         acceptor.set_option(tcp::acceptor::reuse_address(true));
         acceptor.bind(t, ec);
         if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec) throw std::runtime_error("dns: cannot bind TCP " + options.address + ":" + std::to_string(port) + ": " + ec.message());
+        return ec;
     }
 
     asio::awaitable<void> serve_udp() {
