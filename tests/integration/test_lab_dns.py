@@ -93,7 +93,7 @@ def test_everything_else_is_refused_and_never_recursed(server):
         resp = dns.query.udp(q, "127.0.0.1", port=server.port("dns"), timeout=5, source="127.0.0.3")
         assert resp.rcode() == dns.rcode.REFUSED, name
         assert not resp.answer and not resp.flags & dns.flags.RA, name
-    assert "status: REFUSED" in dig(server, "example.org", "A")
+    assert "status: REFUSED" in dig(server, "-b", "127.0.0.3", "example.org", "A")
 
 
 def test_rate_limit_drops_answers_past_the_burst(server):
