@@ -219,13 +219,28 @@ class Chromium:
     def click_and_wait(self, element, submit: bool = False, timeout: float = 20) -> None:
         """Clicks (or submits) and waits until the browser has left the page: click() returns as soon
         as the event is dispatched, before the next page replaces this one."""
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.submit() if submit else element.click()
-        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old))
+
+        # staleness_of() knows only StaleElementReferenceException; mid-navigation chromedriver
+        # can instead answer "Node with given id does not belong to the document" (seen under
+        # ASan, where the server answers slowly), which means the same: the page was replaced.
+        def left(_driver) -> bool:
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as e:
+                if "does not belong to the document" in str(e) or "No node with given id" in str(e):
+                    return True
+                raise
+
+        WebDriverWait(self.driver, timeout).until(left)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
