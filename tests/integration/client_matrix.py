@@ -152,14 +152,6 @@ def start_matrix(suite: str, clients: dict[str, Callable[[], str | None]], prefi
     return runs
 
 
-def skip_or_fail(reason: str | None) -> None:
-    """A user's machine may lack a client; CI (ci/test sets EXOSIM_REQUIRE_CLIENTS) must not."""
-    if reason:
-        if os.environ.get("EXOSIM_REQUIRE_CLIENTS"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
 def check_verdicts(run: MatrixRun, expected_file: Path,
                    narrow: Callable[[dict, dict], tuple[dict, dict]] | None = None) -> None:
     """Compares the run with the committed verdicts, or rewrites them under EXOSIM_UPDATE_EXPECTED=1.

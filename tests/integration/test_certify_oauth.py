@@ -5,7 +5,6 @@ quirks when the binary has it, and those tests skip cleanly until then."""
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest

@@ -19,9 +19,9 @@ import subprocess
 
 import pytest
 
-from client_capabilities import missing
+from client_capabilities import missing, skip_or_fail
 from client_matrix import (ADAPTERS, ATTEMPT_TIMEOUT, EXPECTED, ROOT, RUN_TIMEOUT, check_verdicts, diff,
-                           skip_or_fail, start_matrix)
+                           start_matrix)
 from test_certify_oauth import reference_client_has_oauth
 from exosim_pytest.server import find_binary
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pytest
 
+from client_capabilities import skip_or_fail
 from exosim_pytest.server import ExosimServer
 from oauth_client_helpers import (DEVICE_GRANT, PRINTER, RCPT, SCAN_DAEMON, SECRET, Background, ScriptedSmtp,
                                   client_args, identity_requests, now_stamp, run, token_cache)
@@ -219,9 +220,8 @@ def test_auth_code_completed_in_chromium(server, monkeypatch, tmp_path):
     """The optional browser path of issue 13: headless Chromium (Selenium) walks the pages and lands
     on the loopback redirect; screenshots under $EXOSIM_ARTIFACTS (else tmp)."""
     import identity_clients as ic
-    reason = ic.missing_browser()
-    if reason:
-        pytest.skip(reason)
+    # Chromium and chromium-driver are in ci/setup-deps: CI fails without them, a user's machine skips.
+    skip_or_fail(ic.missing_browser())
     browser = Path(__file__).parent / "clients" / "chromium_signin.py"
     for name, value in {"EXOSIM_IDENTITY_PORT": str(server.port("identity")), "EXOSIM_CA": str(server.ca_file),
                         "SIGNIN_USER": PRINTER, "SIGNIN_PASSWORD": "Printer-Pass-1",

@@ -3,7 +3,6 @@ catalogue (reference §2-§6, §10) and whether the message was stored."""
 import base64
 import re
 import smtplib
-import ssl
 import time
 
 import pytest

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import smtplib
 import subprocess
 import threading
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import identity_clients as ic
+from client_capabilities import skip_or_fail
 from exosim_pytest.server import ExosimServer
 
 TENANT = "contoso.com"
@@ -40,11 +40,7 @@ RCPT = "alice@contoso.com"
 IDENTITY_LISTENERS = ("login", "identity", "signin", "sign-in", "entra")
 
 
-def need(reason: str | None) -> None:
-    if reason:
-        if os.environ.get("EXOSIM_REQUIRE_CLIENTS"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+need = skip_or_fail
 
 
 class SignIn:
@@ -100,7 +96,7 @@ def signin(tmp_path_factory):
         if s.port is None:
             reason = ("exosim serve printed no sign-in listener (one of " + ", ".join(IDENTITY_LISTENERS) +
                       "); startup output:\n" + "\n".join(server.output))
-            pytest.fail(reason) if os.environ.get("EXOSIM_REQUIRE_CLIENTS") else pytest.skip(reason)
+            skip_or_fail(reason)
         yield s
     finally:
         server.stop()

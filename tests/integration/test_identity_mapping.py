@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import subprocess
 import time
 import urllib.parse
@@ -18,17 +17,13 @@ from pathlib import Path
 import pytest
 
 import identity_clients as ic
+from client_capabilities import skip_or_fail
 from throwaway_tls import Pki, RecordingServer
 
 MSFT = "login.microsoftonline.com"
 
 
-def need(reason: str | None) -> None:
-    """Skip when a client is missing; CI (EXOSIM_REQUIRE_CLIENTS=1) fails instead."""
-    if reason:
-        if os.environ.get("EXOSIM_REQUIRE_CLIENTS"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+need = skip_or_fail
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,12 @@
 """serve --dns: the lab DNS stub answers every lab name with the lab address (dig and dnspython, UDP
 and TCP), MX and SPF TXT for the accepted domains, NXDOMAIN inside its own zones, REFUSED
 elsewhere, and never recurses."""
-import os
 import shutil
 import subprocess
 
 import pytest
+
+from client_capabilities import skip_or_fail
 
 dns = pytest.importorskip("dns", reason="python3-dnspython is not installed (ci/setup-deps)")
 import dns.flags  # noqa: E402
@@ -38,8 +39,7 @@ def resolver(server, tcp=False):
 def dig(server, *args):
     if not shutil.which("dig"):
         reason = "dig is not installed (Debian bind9-dnsutils, ci/setup-deps lab)"
-        # A user's machine may lack it; CI promises every tool (EXOSIM_REQUIRE_CLIENTS).
-        pytest.fail(reason) if os.environ.get("EXOSIM_REQUIRE_CLIENTS") else pytest.skip(reason)
+        skip_or_fail(reason)
     out = subprocess.run(["dig", "@127.0.0.1", "-p", str(server.port("dns")), "+time=3", "+tries=1", *args],
                          capture_output=True, text=True, timeout=20)
     return out.stdout

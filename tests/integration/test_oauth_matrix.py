@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from client_capabilities import missing
-from client_matrix import EXPECTED, RUN_TIMEOUT, check_verdicts, skip_or_fail, start_matrix
+from client_capabilities import missing, skip_or_fail
+from client_matrix import EXPECTED, RUN_TIMEOUT, check_verdicts, start_matrix
 from test_certify_oauth import reference_client_has_oauth
 
 SUITE = "oauth-readiness"

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from client_capabilities import skip_or_fail
 from configs import exo_config
 
 MICROSOFT_TLS12 = ["ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-SHA384",
@@ -25,7 +26,7 @@ VERSION_FLAG = {"1.0": "-tls1", "1.1": "-tls1_1", "1.2": "-tls1_2", "1.3": "-tls
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not shutil.which("openssl"):
-        pytest.skip("openssl is not installed")
+        skip_or_fail("openssl is not installed (Debian openssl, ci/setup-deps tests)")
     from exosim_pytest.server import ExosimServer
     s = ExosimServer(tmp_path_factory.mktemp("tls"), extra_args=["--no-control"])  # the embedded default
     yield s

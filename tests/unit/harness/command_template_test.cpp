@@ -81,6 +81,16 @@ scenario::Scenario own_token_sample() {
     return s;
 }
 
+// Where the Contoso Print Fleet app signs in, for a given authority, listener and flow.
+IdentityValues fleet_identity(std::string authority, std::string address, std::string flow) {
+    IdentityValues id;
+    id.authority = std::move(authority);
+    id.identity_address = std::move(address);
+    id.client_id = "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33";
+    id.oauth_flow = std::move(flow);
+    return id;
+}
+
 TEST(PlaceholderValues, FromTheScenarioAndTheEndpoint) {
     RunnerOptions o;
     o.ca_file = "/tmp/ca dir/ca.pem";
@@ -156,14 +166,11 @@ TEST(PlaceholderValues, OauthClientGetsItsOwnToken) {
     RunnerOptions o;
     o.client_cert = "/ca/client-contoso.com.pem";
     const auto s = own_token_sample();
-    IdentityValues id;
-    id.authority = "https://login.microsoftonline.com/e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11";
-    id.identity_address = "127.0.0.1:1443";
+    IdentityValues id = fleet_identity("https://login.microsoftonline.com/e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11",
+                                       "127.0.0.1:1443", "device-code");
     id.tenant_id = "e5b2c6f0-3a4d-4c1e-9f7a-2d8b1c0e4a11";
-    id.client_id = "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33";
     id.scope = "https://outlook.office.com/SMTP.Send offline_access";
     id.token_cache = "/w/s/token-cache.json";
-    id.oauth_flow = "device-code";
     id.app_cert = "/tls/apps/app.crt.pem";
     const Endpoint e{"127.0.0.1", 2525, true, ""};
     auto v = placeholder_values(s, e, o, 1, "", "", id);
@@ -190,17 +197,13 @@ TEST(PlaceholderValues, OauthClientGetsItsOwnToken) {
                                    "{tenant_id} {identity_address} {scope} {token_cache} {oauth_flow} {ca_file} {client_id}"));
 }
 
-// Unattended auth code: the harness hands exosim-client a browser stand-in that follows the
+// Unattended auth code: the harness hands exosim-client curl as its browser, which follows the
 // sign-in service's redirects under Microsoft's name, trusting exosim's CA (no browser needed).
-TEST(PlaceholderValues, AuthCodeGetsABrowserStandIn) {
+TEST(PlaceholderValues, AuthCodeGetsACurlBrowser) {
     RunnerOptions o;
     o.ca_file = "/d/tls/ca.pem";
     const auto s = own_token_sample();
-    IdentityValues id;
-    id.authority = "https://login.microsoftonline.com/contoso.com";
-    id.identity_address = "127.0.0.1:40443";
-    id.client_id = "0d3c5e7a-1b2f-4c6d-8e9a-3f5b7d9c1e33";
-    id.oauth_flow = "auth-code";
+    IdentityValues id = fleet_identity("https://login.microsoftonline.com/contoso.com", "127.0.0.1:40443", "auth-code");
     const Endpoint e{"127.0.0.1", 2525, true, ""};
     const std::string args = reference_client_args(s, e, o, "", "", id);
     EXPECT_NE(args.find("--identity-address 127.0.0.1:40443 --auth-code-browser 'curl -sS -o /dev/null -L "
