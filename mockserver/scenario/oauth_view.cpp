@@ -64,11 +64,10 @@ std::size_t job_at(const Trace& t, Millis at) {
 
 bool is_token_request(const IdentityRecord& r) { return r.endpoint == "token"; }
 bool is_xoauth2(const IdentityRecord& r) { return r.endpoint == "xoauth2"; }
-bool asked_for_token(const Trace& t) {
-    return std::any_of(t.identity.begin(), t.identity.end(), [](const IdentityRecord& r) {
-        return r.endpoint == "token" || r.endpoint == "devicecode" || r.endpoint == "authorize";
-    });
+bool is_flow_request(const IdentityRecord& r) {
+    return r.endpoint == "token" || r.endpoint == "devicecode" || r.endpoint == "authorize";
 }
+bool asked_for_token(const Trace& t) { return std::any_of(t.identity.begin(), t.identity.end(), is_flow_request); }
 bool is_device_poll(const IdentityRecord& r) {
     return is_token_request(r) && (r.grant == "urn:ietf:params:oauth:grant-type:device_code" || r.grant == "device_code");
 }

@@ -33,8 +33,9 @@ bool is_xoauth2(const IdentityRecord& r);                  // Exchange's check o
 bool is_device_poll(const IdentityRecord& r);              // token request, device_code grant
 bool is_terminal_device_error(const IdentityRecord& r);    // expired_token, authorization_declined, bad_verification_code
 bool is_delegated_flow(const Scenario& s);                 // not client credentials
-// The client started a sign-in: a request to /authorize, /devicecode or /token (discovery and
-// JWKS alone are not an attempt to get a token).
+// A step of a sign-in flow: /authorize, /devicecode or /token (discovery and JWKS are not).
+bool is_flow_request(const IdentityRecord& r);
+// The client started a sign-in: at least one flow request.
 bool asked_for_token(const Trace& t);
 
 }  // namespace exosim::scenario::oauth

@@ -36,15 +36,11 @@ std::vector<const IdentityRecord*> requests(const Context& c, bool (*keep)(const
     return out;
 }
 
-bool flow_request(const IdentityRecord& r) {
-    return r.endpoint == "token" || r.endpoint == "devicecode" || r.endpoint == "authorize";
-}
-
 // The tenant's OpenID configuration: MSAL reads it before any flow request and stops there on
 // AADSTS90002, so a wrong authority shows in it first. Instance discovery is always under
 // "common" and says nothing about the configured tenant.
 bool authority_request(const IdentityRecord& r) {
-    return flow_request(r) || (r.endpoint == "discovery" && r.path.find("openid-configuration") != std::string::npos);
+    return oauth::is_flow_request(r) || (r.endpoint == "discovery" && r.path.find("openid-configuration") != std::string::npos);
 }
 
 Finding no_requests(std::string_view rule) { return skipped(rule, "the client made no request to the sign-in service"); }
@@ -102,7 +98,7 @@ Finding token_scope(const Context& c) {
     for (const IdentityRecord& r : c.trace.identity) {
         // No scope on a failed request: Entra refused it before reading one (an unknown tenant,
         // an outage) or answered 900144 for its absence; either way no token came of it.
-        if (!flow_request(r) || (r.scope.empty() && (!r.ok || oauth::is_device_poll(r) || r.grant == "authorization_code"))) continue;
+        if (!oauth::is_flow_request(r) || (r.scope.empty() && (!r.ok || oauth::is_device_poll(r) || r.grant == "authorization_code"))) continue;
         ++judged;
         const bool app_only = r.grant == "client_credentials";
         // reference §2/§3: SMTP.Send on outlook.office.com (+ offline_access for a device that
